@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using SecretMcp.Auth;
+using SecretMcp.DevVault;
+using SecretMcp.Mcp;
+using SecretMcp.SecretServer;
+using SecretMcp.Cli;
+using SecretMcp.Tickets;
+
+namespace SecretMcp.Hosting;
+
+/// <summary>
+/// serve: the stdio MCP server and the ticket broker in one process. stdout carries JSON-RPC only;
+/// every log line goes to stderr.
+/// </summary>
+public static partial class ServeHost
+{
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
+    {
+        using var loggerFactory = StderrLogging.CreateFactory();
+        var logger = loggerFactory.CreateLogger("SecretMcp.Serve");
+
+        await using var vault = options.Dev
+            ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
+            : null;
+        var connection = vault is not null
+            ? new SecretServerConnection(vault.BaseUri, vault.Username, vault.Password)
+            : SecretServerConnection.FromEnvironment();
+
+        using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
+        var app = Build(instance, connection, loggerFactory);
+        await using (app.ConfigureAwait(false))
+        {
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            var store = app.Services.GetRequiredService<TicketStore>();
+            lifetime.ApplicationStopping.Register(() => LogStopping(logger, store.RevokeAll()));
+
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Kestrel creates the socket with the umask's mode; the 0700 folder already shields it.
+                File.SetUnixFileMode(instance.SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<DevVaultServer> StartDevVaultAsync(
+        string? seedPath, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var seed = seedPath is null ? SeedFile.LoadDefault() : SeedFile.LoadFile(seedPath);
+        return await DevVaultServer.StartAsync(new DevVaultOptions { Seed = seed }, loggerFactory, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private static WebApplication Build(
+        BrokerInstance instance, SecretServerConnection? connection, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The broker is tiny and local: small limits, short timeouts, so a silent or greedy
+            // client cannot hold it.
+            kestrel.Limits.MaxRequestBodySize = 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 8 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+            kestrel.AddServerHeader = false;
+            kestrel.ListenUnixSocket(instance.SocketPath, listen => listen.Use(RejectOtherUsers));
+        });
+        builder.Services.AddRoutingCore();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(instance);
+        builder.Services.AddSingleton<TicketStore>();
+        builder.Services.AddSingleton<SessionLedger>();
+        builder.Services.AddSingleton<RedeemEndpoint>();
+        builder.Services.AddSingleton<SecretServerClient>();
+        builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http =>
+        {
+            if (connection is not null)
+            {
+                http.BaseAddress = connection.BaseUri;
+            }
+
+            http.Timeout = TimeSpan.FromSeconds(30);
+        });
+        builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
+
+        var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
+        toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
+        builder.Services
+            .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
+            .WithStdioServerTransport()
+            .WithTools<SecretTools>(toolJson);
+
+        var app = builder.Build();
+        var endpoint = app.Services.GetRequiredService<RedeemEndpoint>();
+        app.MapPost("/v1/redeem", endpoint.HandleAsync);
+        return app;
+    }
+
+    private static ISecretServerSession CreateSession(IServiceProvider services, SecretServerConnection? connection)
+    {
+        if (connection is null)
+        {
+            return new UnavailableSession(
+                "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev "
+                + $"vault, or set {SecretServerConnection.BaseUrlVariable}, {SecretServerConnection.UsernameVariable} "
+                + $"and {SecretServerConnection.PasswordVariable} for the user who runs the agent.");
+        }
+
+        if (string.IsNullOrEmpty(connection.Username) || string.IsNullOrEmpty(connection.Password))
+        {
+            return new UnavailableSession(
+                $"not signed in to Secret Server: ask the user to set {SecretServerConnection.UsernameVariable} and "
+                + $"{SecretServerConnection.PasswordVariable} for secret-mcp.");
+        }
+
+        return new PasswordGrantSession(
+            services.GetRequiredService<IHttpClientFactory>(), connection.Username, connection.Password,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<PasswordGrantSession>>());
+    }
+
+    /// <summary>Drops any connection from another OS user before a byte of HTTP is read.</summary>
+    private static ConnectionDelegate RejectOtherUsers(ConnectionDelegate next) => async connection =>
+    {
+        var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (!PeerCredentials.IsSameUser(socket))
+        {
+            connection.Abort(new ConnectionAbortedException("The peer is not the user who runs secret-mcp."));
+            return;
+        }
+
+        await next(connection).ConfigureAwait(false);
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is ready: broker {Instance}, Secret Server {BaseUri}")]
+    private static partial void LogReady(ILogger logger, string instance, string baseUri);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is stopping; revoked {Count} outstanding ticket(s)")]
+    private static partial void LogStopping(ILogger logger, int count);
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace SecretMcp.Hosting;
+
+/// <summary>
+/// All logging goes to stderr: in serve, stdout is the JSON-RPC channel, and in redeem it is the
+/// value. The level comes from SECRET_MCP_LOG_LEVEL (trace, debug, information, warning, error).
+/// </summary>
+public static class StderrLogging
+{
+    public const string LevelVariable = "SECRET_MCP_LOG_LEVEL";
+
+    public static ILoggerFactory CreateFactory() => LoggerFactory.Create(logging =>
+    {
+        var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(LevelVariable), true, out var parsed)
+            ? parsed
+            : LogLevel.Information;
+
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(level);
+
+        // Framework chatter stays at Warning unless asked for; HttpClient's own logs would name
+        // request URIs, and are not needed to tell what the tool did.
+        var frameworkLevel = level < LogLevel.Warning ? LogLevel.Warning : level;
+        if (level <= LogLevel.Debug)
+        {
+            frameworkLevel = level;
+        }
+
+        logging.AddFilter("Microsoft", frameworkLevel);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter("ModelContextProtocol", frameworkLevel);
+    });
+}

@@ -1,0 +1,242 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SecretMcp.SecretServer;
+using SecretMcp.Shells;
+using SecretMcp.Tickets;
+
+namespace SecretMcp.Mcp;
+
+/// <summary>
+/// The MCP tools. Every result is text for the model plus structured content; no result, error or
+/// log line ever holds a secret value or a Secret Server token.
+/// </summary>
+[McpServerToolType]
+public sealed partial class SecretTools
+{
+    private readonly SecretServerClient _secretServer;
+    private readonly TicketStore _tickets;
+    private readonly SessionLedger _ledger;
+    private readonly ILogger<SecretTools> _logger;
+
+    public SecretTools(SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, ILogger<SecretTools> logger)
+    {
+        _secretServer = secretServer;
+        _tickets = tickets;
+        _ledger = ledger;
+        _logger = logger;
+    }
+
+    [McpServerTool(Name = "get_secret_environment_variable", Title = "Put a secret into a shell variable",
+        ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
+    [Description("Returns a shell snippet that sets an environment variable to a secret from Delinea Secret Server "
+        + "without the value ever appearing in this conversation. The snippet holds a single-use ticket that "
+        + "expires in minutes; run it in your shell, then run the command that needs the variable. If each of "
+        + "your commands starts a fresh shell, use the 'inline' form and put your command where {command} is.")]
+    public async Task<CallToolResult> GetSecretEnvironmentVariableAsync(
+        [Description("The secret: a numeric Secret Server id, or a folder path plus name such as 'db/prod'.")]
+        string secret,
+        [Description("The shell that will run the snippet: bash, zsh, sh, fish, pwsh, powershell or cmd.")]
+        string shell,
+        [Description("The environment variable to set; ASCII letters, digits and underscores. "
+            + "Defaults to a name made from the secret and field, such as DB_PROD_PASSWORD.")]
+        string? variable = null,
+        [Description("The field slug, such as 'password' or 'username'. Defaults to the secret's password field.")]
+        string? field = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!ShellNames.TryParse(shell, out var shellKind))
+        {
+            return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
+        }
+
+        if (!SnippetFactory.IsSupported(shellKind))
+        {
+            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
+        }
+
+        if (variable is not null && VariableName.Validate(variable) is { } nameProblem)
+        {
+            return Error($"Invalid variable: {nameProblem}. Nothing was issued.");
+        }
+
+        if (!SecretReference.TryParse(secret, out var reference, out var referenceProblem))
+        {
+            return Error($"Invalid secret: {referenceProblem}.");
+        }
+
+        SecretMetadata metadata;
+        try
+        {
+            // Pre-flight: the secret and field must exist now, so a typo fails here and not in the shell.
+            metadata = await _secretServer.GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretServerException e)
+        {
+            LogRefused(_logger, reference.Label, e.GetType().Name);
+            return Error(e.Message + " Nothing was issued.");
+        }
+
+        var chosen = field is null ? metadata.DefaultField : metadata.FindField(field);
+        if (chosen is null)
+        {
+            var slugs = string.Join(", ", metadata.Fields.Select(f => f.Slug));
+            return Error(field is null
+                ? $"Secret '{reference.Label}' has no password field; name one with 'field' (fields: {slugs})."
+                : $"Secret '{reference.Label}' has no field '{Shorten(field)}' (fields: {slugs}). Nothing was issued.");
+        }
+
+        var label = reference.Path is null ? metadata.Name : reference.Label;
+        var name = variable ?? VariableName.Derive(label, chosen.Slug);
+        var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, Reason: null);
+        var minted = _tickets.Mint(grant);
+        _ledger.Record(name, minted.Entry.Id);
+
+        var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Redeem(minted.Ticket));
+        var result = new GetSecretResult(
+            name, shellKind.Name(), "export", snippets.Export, snippets.Inline, minted.Entry.ExpiresAt,
+            minted.Entry.Id, metadata.Id, label, chosen.Slug, new CleanupArguments(shellKind.Name(), [name]));
+        LogMinted(_logger, minted.Entry.Id, metadata.Id, chosen.Slug, name, shellKind.Name());
+
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = DescribeForModel(result) }],
+            StructuredContent = JsonSerializer.SerializeToElement(result, ToolJsonContext.Default.GetSecretResult),
+        };
+    }
+
+    [McpServerTool(Name = "cleanup", Title = "Unset secret variables", ReadOnly = false, Destructive = false,
+        Idempotent = true, OpenWorld = false)]
+    [Description("Returns a snippet that unsets the variables set by get_secret_environment_variable (all of "
+        + "this session's, or the ones named) and revokes their tickets that were not used yet. Harmless in a "
+        + "shell that never ran the snippets.")]
+    public CallToolResult Cleanup(
+        [Description("The shell that will run the snippet: bash, zsh, sh, fish, pwsh, powershell or cmd.")]
+        string shell,
+        [Description("Variables to unset; all that this session issued when omitted.")]
+        string[]? variables = null)
+    {
+        if (!ShellNames.TryParse(shell, out var shellKind))
+        {
+            return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
+        }
+
+        if (!SnippetFactory.IsSupported(shellKind))
+        {
+            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
+        }
+
+        var names = variables is { Length: > 0 } ? variables.Distinct(StringComparer.Ordinal).ToList() : [.. _ledger.Variables];
+        foreach (var name in names)
+        {
+            if (VariableName.Validate(name) is { } problem)
+            {
+                return Error($"Invalid variable: {problem}. Nothing was unset or revoked.");
+            }
+        }
+
+        var revoked = new List<string>();
+        var redeemed = new List<RedeemedTicket>();
+        foreach (var ticketId in _ledger.Forget(names))
+        {
+            if (_tickets.Find(ticketId) is not { } entry)
+            {
+                continue;
+            }
+
+            if (entry.Revoke())
+            {
+                revoked.Add(ticketId);
+            }
+
+            if (entry.Delivered is { } shape)
+            {
+                redeemed.Add(new RedeemedTicket(ticketId, entry.Grant.Variable, shape.Bytes, shape.Lines, shape.TrailingNewline));
+            }
+        }
+
+        var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed);
+        LogCleanedUp(_logger, names.Count, revoked.Count);
+
+        var text = new StringBuilder();
+        text.AppendLine(names.Count == 0
+            ? "Nothing to clean up: this session issued no variables."
+            : $"Run this in your shell to unset {string.Join(", ", names)}:");
+        text.AppendLine(result.Snippet);
+        if (revoked.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Revoked {revoked.Count} unused ticket(s): {string.Join(", ", revoked)}.");
+        }
+
+        foreach (var ticket in redeemed)
+        {
+            text.AppendLine(
+                $"{ticket.Variable} had received {ticket.Bytes} bytes, {ticket.Lines} line(s), "
+                + $"trailing newline: {(ticket.TrailingNewline ? "yes" : "no")}.");
+        }
+
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = text.ToString() }],
+            StructuredContent = JsonSerializer.SerializeToElement(result, ToolJsonContext.Default.CleanupResult),
+        };
+    }
+
+    private static string DescribeForModel(GetSecretResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(
+            $"Run this in your {result.Shell} shell to set {result.Variable} to field '{result.Field}' of secret "
+            + $"'{result.Secret}' (the value is fetched when the snippet runs and never shown here):");
+        text.AppendLine(result.Snippet);
+        text.AppendLine();
+        text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), run "
+            + "the snippet and the command that needs the secret in ONE command line instead, with your command "
+            + "in place of {command}:");
+        text.AppendLine(result.Inline);
+        text.AppendLine();
+        text.AppendLine(
+            $"The ticket {result.TicketId} works once and expires at {result.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}. "
+            + "If the snippet fails, ask for a new one; do not retry it. Do not print the variable. When you are "
+            + $"done, call cleanup with shell \"{result.Shell}\".");
+        if (LooksFiltered(result.Variable))
+        {
+            text.AppendLine(
+                $"Note: some agents drop inherited variables whose names contain KEY, SECRET or TOKEN; "
+                + $"set {result.Variable} in the same command line that uses it.");
+        }
+
+        return text.ToString();
+    }
+
+    private static bool LooksFiltered(string variable) =>
+        variable.Contains("KEY", StringComparison.OrdinalIgnoreCase)
+        || variable.Contains("SECRET", StringComparison.OrdinalIgnoreCase)
+        || variable.Contains("TOKEN", StringComparison.OrdinalIgnoreCase);
+
+    private static CallToolResult Error(string message) => new()
+    {
+        IsError = true,
+        Content = [new TextContentBlock { Text = message }],
+    };
+
+    /// <summary>Echoes the agent's input back only in a short, printable form.</summary>
+    private static string Shorten(string? text)
+    {
+        var printable = new string((text ?? "").Where(c => !char.IsControl(c)).Take(64).ToArray());
+        return (text?.Length ?? 0) > 64 ? printable + "…" : printable;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Minted ticket {TicketId}: secret {SecretId}, field {Field}, variable {Variable}, shell {Shell}")]
+    private static partial void LogMinted(ILogger logger, string ticketId, int secretId, string field, string variable, string shell);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request for secret {Secret} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string secret, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cleanup: {Variables} variable(s), {Revoked} ticket(s) revoked")]
+    private static partial void LogCleanedUp(ILogger logger, int variables, int revoked);
+}

@@ -1,0 +1,54 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace SecretMcp.Tickets;
+
+/// <summary>
+/// Who is on the other end of a Unix socket. The broker accepts only its own user: the socket's
+/// file mode is one wall, this check is the second.
+/// </summary>
+public static partial class PeerCredentials
+{
+    private const int SolSocket = 1;
+    private const int SoPeerCred = 17;
+
+    /// <summary>The peer's uid, or null when it cannot be told (then the caller refuses).</summary>
+    public static uint? PeerUid(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+            Span<byte> credentials = stackalloc byte[12];
+            var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials);
+            return length < 12 ? null : MemoryMarshal.Read<uint>(credentials[4..]);
+        }
+
+        if (OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            var fd = (int)socket.SafeHandle.DangerousGetHandle();
+            return GetPeerEid(fd, out var uid, out _) == 0 ? uid : null;
+        }
+
+        return null;
+    }
+
+    public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();
+
+    /// <summary>True when the peer runs as this process's user, or the platform checks access another way.</summary>
+    public static bool IsSameUser(Socket? socket)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // TODO(#6): check the peer through SIO_AF_UNIX_GETPEERPID; the folder's ACL guards it until then.
+            return true;
+        }
+
+        return socket is not null && PeerUid(socket) is { } uid && uid == GetEuid();
+    }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "getpeereid")]
+    private static partial int GetPeerEid(int socket, out uint euid, out uint egid);
+}

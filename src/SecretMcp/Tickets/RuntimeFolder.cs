@@ -1,0 +1,101 @@
+namespace SecretMcp.Tickets;
+
+/// <summary>
+/// The per-user folder that holds broker sockets. serve and redeem must agree on it, so both
+/// resolve it the same way from the environment they run in.
+/// </summary>
+public static class RuntimeFolder
+{
+    /// <summary>Overrides the folder (tests, or users whose agents run with another environment).</summary>
+    public const string OverrideVariable = "SECRET_MCP_RUNTIME_DIR";
+
+    /// <summary>Linux allows 107 bytes in a socket path; leave room for the file name.</summary>
+    public const int MaxFolderLength = 80;
+
+    public static string Resolve()
+    {
+        var custom = Environment.GetEnvironmentVariable(OverrideVariable);
+        if (!string.IsNullOrEmpty(custom))
+        {
+            return Path.GetFullPath(custom);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(
+                Environment.GetFolderPath(
+                    Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+                "secret-mcp", "run");
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
+        {
+            return Path.Combine(xdg, "secret-mcp");
+        }
+
+        // DoNotVerify: the default answers "" when the folder does not exist yet.
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
+        if (!Path.IsPathRooted(home))
+        {
+            throw new BrokerStartException(
+                $"Cannot tell this user's home folder; set {OverrideVariable} or XDG_RUNTIME_DIR to a private folder.");
+        }
+
+        return Path.Combine(home, ".local", "state", "secret-mcp", "run");
+    }
+
+    /// <summary>
+    /// Creates the folder as 0700 and forces the mode every time: CreateDirectory leaves an existing
+    /// folder's mode alone, and chmod fails on a folder someone else owns, which is exactly the case
+    /// where the folder must not be trusted.
+    /// </summary>
+    public static string EnsurePrivate(string folder)
+    {
+        if (folder.Length > MaxFolderLength)
+        {
+            throw new BrokerStartException(
+                $"The runtime folder path is {folder.Length} characters; socket paths must stay under 108 bytes. "
+                + $"Set {OverrideVariable} to a shorter folder.");
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            // TODO(#6): restrict the folder's ACL to the current user on Windows.
+            Directory.CreateDirectory(folder);
+            return folder;
+        }
+
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        try
+        {
+            Directory.CreateDirectory(folder, ownerOnly);
+            File.SetUnixFileMode(folder, ownerOnly);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new BrokerStartException(
+                $"The runtime folder '{folder}' cannot be made private to this user ({e.Message}). "
+                + $"Remove it or set {OverrideVariable} to a folder you own.", e);
+        }
+
+        return folder;
+    }
+
+    public static string SocketPath(string folder, string instance) => Path.Combine(folder, instance + ".sock");
+
+    public static string LockPath(string folder, string instance) => Path.Combine(folder, instance + ".lock");
+}
+
+public sealed class BrokerStartException : Exception
+{
+    public BrokerStartException(string message)
+        : base(message)
+    {
+    }
+
+    public BrokerStartException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
