@@ -84,7 +84,12 @@ internal static class DemoCommand
 
         var (again, _, error) = await RunBashAsync(snippet + $"\nstatus=$?; [ -z \"${{{variable}+set}}\" ] && echo unset; exit $status",
             cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"4. Ran the same snippet again: exit {again}; {error.Trim()}");
+        Console.WriteLine($"4. Ran the same snippet again (a ticket works once): exit {again}");
+        foreach (var line in error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Console.WriteLine("   " + line);
+        }
+
 
         var cleanup = await client.CallToolAsync("cleanup", new Dictionary<string, object?> { ["shell"] = "bash" },
             cancellationToken: cancellationToken).ConfigureAwait(false);
