@@ -15,6 +15,7 @@ public static class CommandLine
             RedeemCommand.Create(),
             DevServerCommand.Create(),
             DemoCommand.Create(),
+            ConfigCommand.Create(),
         };
         return root;
     }
