@@ -27,12 +27,13 @@ internal static class SecretServerEndpoints
 
         foreach (var version in new[] { "v1", "v2" })
         {
-            app.MapGet($"/api/{version}/secrets/{{id}}", context => WithUserAsync(context, state, _ =>
-                GetSecretAsync(context, state)));
+            app.MapGet($"/api/{version}/secrets/{{id}}", context => WithUserAsync(context, state, user =>
+                GetSecretAsync(context, state, user)));
         }
 
-        app.MapGet("/api/v1/secrets/{id}/fields/{slug}", context => WithUserAsync(context, state, _ =>
-            GetFieldAsync(context, state)));
+        app.MapGet("/api/v1/secrets/{id}/fields/{slug}", context => WithUserAsync(context, state, user =>
+            GetFieldAsync(context, state, user)));
+        SecretWorkflowEndpoints.Map(app, state);
     }
 
     private static async Task TokenAsync(HttpContext context, VaultState state)
@@ -86,7 +87,7 @@ internal static class SecretServerEndpoints
         await WriteJsonAsync(context, 200, response, DevVaultJsonContext.Default.TokenResponse).ConfigureAwait(false);
     }
 
-    private static Task GetSecretAsync(HttpContext context, VaultState state)
+    private static Task GetSecretAsync(HttpContext context, VaultState state, string user)
     {
         var secret = FindSecret(context, state);
         if (secret is null)
@@ -99,6 +100,11 @@ internal static class SecretServerEndpoints
             return WriteCommentRequiredAsync(context);
         }
 
+        if (SecretWorkflowEndpoints.NeedsApproval(state, secret, user))
+        {
+            return SecretWorkflowEndpoints.WriteApprovalRequiredAsync(context);
+        }
+
         var response = new SecretResponse
         {
             Id = secret.Id,
@@ -108,7 +114,8 @@ internal static class SecretServerEndpoints
             SecretTemplateName = secret.TemplateName,
             CheckOutEnabled = secret.CheckOutEnabled,
             RequiresComment = secret.RequiresComment,
-            IsRestricted = secret.RequiresComment || secret.CheckOutEnabled,
+            RequiresApprovalForAccess = secret.RequiresApproval,
+            IsRestricted = secret.RequiresComment || secret.CheckOutEnabled || secret.RequiresApproval,
             Items = secret.Fields.Select(f => new SecretItemResponse
             {
                 ItemId = f.ItemId,
@@ -127,7 +134,7 @@ internal static class SecretServerEndpoints
         return WriteJsonAsync(context, 200, response, DevVaultJsonContext.Default.SecretResponse);
     }
 
-    private static async Task GetFieldAsync(HttpContext context, VaultState state)
+    private static async Task GetFieldAsync(HttpContext context, VaultState state, string user)
     {
         var secret = FindSecret(context, state);
         if (secret is null)
@@ -139,6 +146,12 @@ internal static class SecretServerEndpoints
         if (secret.RequiresComment)
         {
             await WriteCommentRequiredAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (SecretWorkflowEndpoints.NeedsApproval(state, secret, user))
+        {
+            await SecretWorkflowEndpoints.WriteApprovalRequiredAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -142,6 +142,9 @@ public sealed class SeedSecret
     public bool RequiresComment { get; init; }
 
     public bool CheckOutEnabled { get; init; }
+
+    /// <summary>Secret Server's "require approval for access": reads fail until an access request is approved.</summary>
+    public bool RequiresApproval { get; init; }
 }
 
 public sealed class SeedField

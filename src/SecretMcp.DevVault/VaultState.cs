@@ -6,8 +6,9 @@ namespace SecretMcp.DevVault;
 /// <summary>What the dev vault holds: seeded secrets and users, and the access tokens it issued.</summary>
 internal sealed class VaultState
 {
-    private readonly Dictionary<int, StoredSecret> _secretsById = [];
-    private readonly Dictionary<string, StoredSecret> _secretsByPath = new(StringComparer.OrdinalIgnoreCase);
+    // Concurrent: a password change replaces a secret while other requests read.
+    private readonly ConcurrentDictionary<int, StoredSecret> _secretsById = new();
+    private readonly ConcurrentDictionary<string, StoredSecret> _secretsByPath = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _passwords = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, IssuedToken> _accessTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedToken> _refreshTokens = new(StringComparer.Ordinal);
@@ -43,13 +44,15 @@ internal sealed class VaultState
 
             var secret = new StoredSecret(
                 seeded.Id, path[(cut + 1)..], path, folderId, templateId, seeded.Template, fields,
-                seeded.RequiresComment, seeded.CheckOutEnabled);
+                seeded.RequiresComment, seeded.CheckOutEnabled, seeded.RequiresApproval);
             _secretsById[secret.Id] = secret;
             _secretsByPath[path] = secret;
         }
     }
 
     public DevVaultOptions Options { get; }
+
+    public AccessRequestStore AccessRequests { get; } = new();
 
     public StoredSecret? FindById(int id) => _secretsById.GetValueOrDefault(id);
 
@@ -98,6 +101,23 @@ internal sealed class VaultState
             : new TokenCheck(TokenStatus.Valid, token.Username);
     }
 
+    /// <summary>Replaces the value of the secret's password fields; null when it has none.</summary>
+    public StoredSecret? ChangePassword(int id, byte[] value)
+    {
+        if (!_secretsById.TryGetValue(id, out var secret) || !secret.Fields.Any(f => f.IsPassword && !f.IsFile))
+        {
+            return null;
+        }
+
+        var changed = secret with
+        {
+            Fields = [.. secret.Fields.Select(f => f.IsPassword && !f.IsFile ? f with { Value = value } : f)],
+        };
+        _secretsById[id] = changed;
+        _secretsByPath[changed.Path] = changed;
+        return changed;
+    }
+
     private static int GetOrAdd(Dictionary<string, int> map, string key, int value)
     {
         if (!map.TryGetValue(key, out var existing))
@@ -121,7 +141,8 @@ internal sealed record StoredSecret(
     string TemplateName,
     IReadOnlyList<StoredField> Fields,
     bool RequiresComment,
-    bool CheckOutEnabled);
+    bool CheckOutEnabled,
+    bool RequiresApproval = false);
 
 internal sealed record StoredField(
     int ItemId,

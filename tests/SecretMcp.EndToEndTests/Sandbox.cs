@@ -9,6 +9,8 @@ namespace SecretMcp.EndToEndTests;
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
+    private readonly Dictionary<string, string?> _overrides = [];
+
     public Sandbox()
     {
         Root = Path.Combine(Path.GetTempPath(), "smt-e2e-" + Guid.NewGuid().ToString("N")[..10]);
@@ -24,15 +26,33 @@ public sealed class Sandbox : IDisposable
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "secret-mcp");
 
     /// <summary>What the tool and every shell of the test see, on top of the inherited environment.</summary>
-    public IDictionary<string, string?> Environment => new Dictionary<string, string?>
+    public IDictionary<string, string?> Environment
     {
-        ["HOME"] = Home,
-        ["XDG_RUNTIME_DIR"] = null,
-        ["SECRET_MCP_RUNTIME_DIR"] = null,
-        // Verbose on purpose: no level may print a value or a token.
-        ["SECRET_MCP_LOG_LEVEL"] = "Trace",
-        ["DOTNET_NOLOGO"] = "1",
-    };
+        get
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["HOME"] = Home,
+                ["XDG_RUNTIME_DIR"] = null,
+                ["SECRET_MCP_RUNTIME_DIR"] = null,
+                // The config file comes from the private HOME unless a test names one.
+                ["XDG_CONFIG_HOME"] = null,
+                ["SECRET_MCP_CONFIG"] = null,
+                // Verbose on purpose: no level may print a value or a token.
+                ["SECRET_MCP_LOG_LEVEL"] = "Trace",
+                ["DOTNET_NOLOGO"] = "1",
+            };
+            foreach (var (key, value) in _overrides)
+            {
+                environment[key] = value;
+            }
+
+            return environment;
+        }
+    }
+
+    /// <summary>Sets (or, with null, removes) a variable for the tool and every shell this test starts.</summary>
+    public void SetEnvironment(string key, string? value) => _overrides[key] = value;
 
     public string RuntimeFolder => Path.Combine(Home, ".local", "state", "secret-mcp", "run");
 

@@ -27,7 +27,12 @@ public sealed class ToolSession : IAsyncDisposable
 
     public string Stderr => string.Join('\n', _stderr);
 
-    public static async Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments)
+    public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
+        StartAsync(sandbox, clientOptions: null, serveArguments);
+
+    /// <param name="clientOptions">The MCP client's options, such as its elicitation handler; ClientInfo is filled in when missing.</param>
+    public static async Task<ToolSession> StartAsync(
+        Sandbox sandbox, McpClientOptions? clientOptions, params string[] serveArguments)
     {
         var seed = sandbox.WriteFile("seed.json", Canary.SeedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
@@ -45,10 +50,9 @@ public sealed class ToolSession : IAsyncDisposable
             StandardErrorLines = session._stderr.Enqueue,
         });
 
-        session.Client = await McpClient.CreateAsync(transport, new McpClientOptions
-        {
-            ClientInfo = new Implementation { Name = "secret-mcp-e2e", Version = "1.0" },
-        });
+        var options = clientOptions ?? new McpClientOptions();
+        options.ClientInfo ??= new Implementation { Name = "secret-mcp-e2e", Version = "1.0" };
+        session.Client = await McpClient.CreateAsync(transport, options);
         return session;
     }
 

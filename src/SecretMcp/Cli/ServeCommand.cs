@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SecretMcp.Config;
 using SecretMcp.DevVault;
 using SecretMcp.Hosting;
 using SecretMcp.Tickets;
@@ -32,7 +33,8 @@ internal static class ServeCommand
                 return await ServeHost.RunAsync(new ServeOptions(parse.GetValue(dev), seedPath), cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SeedException or BrokerStartException or ConfigurationProblemException)
+            catch (Exception e) when (e is SeedException or BrokerStartException or ConfigurationProblemException
+                or ConfigException)
             {
                 CommandLine.Fail(e.Message);
                 return ExitCodes.NotSignedInOrConfig;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using SecretMcp.Auth;
+using SecretMcp.Config;
 using SecretMcp.DevVault;
 using SecretMcp.Mcp;
 using SecretMcp.SecretServer;
@@ -27,16 +28,17 @@ public static partial class ServeHost
     {
         using var loggerFactory = StderrLogging.CreateFactory();
         var logger = loggerFactory.CreateLogger("SecretMcp.Serve");
+        var config = SecretMcpConfig.Load();
 
         await using var vault = options.Dev
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
         var connection = vault is not null
             ? new SecretServerConnection(vault.BaseUri, vault.Username, vault.Password)
-            : SecretServerConnection.FromEnvironment();
+            : SecretServerConnection.FromConfiguration(config.Configuration);
 
         using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
-        var app = Build(instance, connection, loggerFactory);
+        var app = Build(instance, connection, loggerFactory, config, options.Dev);
         await using (app.ConfigureAwait(false))
         {
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -51,7 +53,9 @@ public static partial class ServeHost
             }
 
             LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
+            PolicyServices.LogPolicy(app.Services, logger);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await PolicyServices.FinishAsync(app.Services, logger).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;
@@ -66,7 +70,11 @@ public static partial class ServeHost
     }
 
     private static WebApplication Build(
-        BrokerInstance instance, SecretServerConnection? connection, ILoggerFactory loggerFactory)
+        BrokerInstance instance,
+        SecretServerConnection? connection,
+        ILoggerFactory loggerFactory,
+        SecretMcpSettings config,
+        bool dev)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -102,6 +110,7 @@ public static partial class ServeHost
             http.Timeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
+        builder.Services.AddPolicy(config, dev);
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);

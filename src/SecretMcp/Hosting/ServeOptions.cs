@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace SecretMcp.Hosting;
 
 /// <summary>How serve was asked to run.</summary>
@@ -10,10 +12,14 @@ public sealed record SecretServerConnection(Uri BaseUri, string? Username, strin
     public const string UsernameVariable = "SECRET_MCP__Auth__Username";
     public const string PasswordVariable = "SECRET_MCP_PASSWORD";
 
-    /// <summary>Reads the connection from the environment; null when no base URL is set.</summary>
-    public static SecretServerConnection? FromEnvironment()
+    /// <summary>
+    /// Reads the connection from the configuration (the config file, overridden by the environment
+    /// variables SECRET_MCP__SecretServer__BaseUrl and SECRET_MCP__Auth__Username); null when no base
+    /// URL is set. The password only ever comes from the environment.
+    /// </summary>
+    public static SecretServerConnection? FromConfiguration(IConfiguration configuration)
     {
-        var url = Environment.GetEnvironmentVariable(BaseUrlVariable);
+        var url = configuration["SecretServer:BaseUrl"];
         if (string.IsNullOrWhiteSpace(url))
         {
             return null;
@@ -27,7 +33,7 @@ public sealed record SecretServerConnection(Uri BaseUri, string? Username, strin
         }
 
         return new SecretServerConnection(
-            baseUri, Environment.GetEnvironmentVariable(UsernameVariable), Environment.GetEnvironmentVariable(PasswordVariable));
+            baseUri, configuration["Auth:Username"], Environment.GetEnvironmentVariable(PasswordVariable));
     }
 }
 

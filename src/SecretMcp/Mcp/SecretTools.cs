@@ -21,13 +21,16 @@ public sealed partial class SecretTools
     private readonly SecretServerClient _secretServer;
     private readonly TicketStore _tickets;
     private readonly SessionLedger _ledger;
+    private readonly AccessGate _gate;
     private readonly ILogger<SecretTools> _logger;
 
-    public SecretTools(SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, ILogger<SecretTools> logger)
+    public SecretTools(
+        SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, AccessGate gate, ILogger<SecretTools> logger)
     {
         _secretServer = secretServer;
         _tickets = tickets;
         _ledger = ledger;
+        _gate = gate;
         _logger = logger;
     }
 
@@ -38,7 +41,9 @@ public sealed partial class SecretTools
         + "expires in minutes; run it in your shell, then run the command that needs the variable. If each of "
         + "your commands starts a fresh shell, use the 'inline' form and put your command where {command} is.")]
     public async Task<CallToolResult> GetSecretEnvironmentVariableAsync(
-        [Description("The secret: a numeric Secret Server id, or a folder path plus name such as 'db/prod'.")]
+        McpServer server,
+        [Description("The secret: an alias from the user's secret-mcp policy (such as 'db-prod'), a numeric Secret "
+            + "Server id, or a folder path plus name such as 'db/prod'.")]
         string secret,
         [Description("The shell that will run the snippet: bash, zsh, sh, fish, pwsh, powershell or cmd.")]
         string shell,
@@ -47,6 +52,9 @@ public sealed partial class SecretTools
         string? variable = null,
         [Description("The field slug, such as 'password' or 'username'. Defaults to the secret's password field.")]
         string? field = null,
+        [Description("Why you need the secret, in one sentence. Shown to the user when they are asked to approve; "
+            + "some secrets require it.")]
+        string? reason = null,
         CancellationToken cancellationToken = default)
     {
         if (!ShellNames.TryParse(shell, out var shellKind))
@@ -57,6 +65,16 @@ public sealed partial class SecretTools
         if (!SnippetFactory.IsSupported(shellKind))
         {
             return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
+        }
+
+        if (CheckReason(reason) is { } reasonProblem)
+        {
+            return Error($"Invalid reason: {reasonProblem}. Nothing was issued.");
+        }
+
+        if (_gate.Policy.TryGetAlias(secret, out var alias))
+        {
+            return await GetAliasAsync(server, alias, shellKind, variable, field, reason, cancellationToken).ConfigureAwait(false);
         }
 
         if (variable is not null && VariableName.Validate(variable) is { } nameProblem)
@@ -75,6 +93,11 @@ public sealed partial class SecretTools
             // Pre-flight: the secret and field must exist now, so a typo fails here and not in the shell.
             metadata = await _secretServer.GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
         }
+        catch (SecretRequiresApprovalException)
+        {
+            return Error(await _gate.AccessRequests.HandleAsync(reference, reference.Label, reason,
+                AccessGate.ClientName(server), cancellationToken).ConfigureAwait(false));
+        }
         catch (SecretServerException e)
         {
             LogRefused(_logger, reference.Label, e.GetType().Name);
@@ -92,9 +115,17 @@ public sealed partial class SecretTools
 
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
-        var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, Reason: null);
-        var minted = _tickets.Mint(grant);
-        _ledger.Record(name, minted.Entry.Id);
+        var approval = await _gate.AuthorizeAsync(server,
+            new AccessQuestion(FactsFor(reference, metadata), metadata.Id, label, metadata.Template, [(chosen.Slug, name)],
+                shellKind, reason),
+            cancellationToken).ConfigureAwait(false);
+        if (approval.Limits is not { } limits)
+        {
+            return Error(approval.Refusal!);
+        }
+
+        var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, reason);
+        var minted = Mint(grant, limits);
 
         var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Redeem(minted.Ticket));
         var result = new GetSecretResult(
@@ -114,11 +145,12 @@ public sealed partial class SecretTools
     [Description("Returns a snippet that unsets the variables set by get_secret_environment_variable (all of "
         + "this session's, or the ones named) and revokes their tickets that were not used yet. Harmless in a "
         + "shell that never ran the snippets.")]
-    public CallToolResult Cleanup(
+    public async Task<CallToolResult> CleanupAsync(
         [Description("The shell that will run the snippet: bash, zsh, sh, fish, pwsh, powershell or cmd.")]
         string shell,
         [Description("Variables to unset; all that this session issued when omitted.")]
-        string[]? variables = null)
+        string[]? variables = null,
+        CancellationToken cancellationToken = default)
     {
         if (!ShellNames.TryParse(shell, out var shellKind))
         {
@@ -141,7 +173,8 @@ public sealed partial class SecretTools
 
         var revoked = new List<string>();
         var redeemed = new List<RedeemedTicket>();
-        foreach (var ticketId in _ledger.Forget(names))
+        var forgotten = _ledger.Forget(names);
+        foreach (var ticketId in forgotten)
         {
             if (_tickets.Find(ticketId) is not { } entry)
             {
@@ -159,7 +192,10 @@ public sealed partial class SecretTools
             }
         }
 
-        var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed);
+        // Unused tickets are revoked first, so nothing can redeem the old value once it is rotated.
+        var rotations = await _gate.Rotation.ReleaseAsync(forgotten, cancellationToken).ConfigureAwait(false);
+        var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed,
+            rotations.Count > 0 ? rotations : null);
         LogCleanedUp(_logger, names.Count, revoked.Count);
 
         var text = new StringBuilder();
@@ -178,6 +214,8 @@ public sealed partial class SecretTools
                 $"{ticket.Variable} had received {ticket.Bytes} bytes, {ticket.Lines} line(s), "
                 + $"trailing newline: {(ticket.TrailingNewline ? "yes" : "no")}.");
         }
+
+        AppendRotations(text, rotations);
 
         return new CallToolResult
         {

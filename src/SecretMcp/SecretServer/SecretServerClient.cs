@@ -189,6 +189,12 @@ public sealed partial class SecretServerClient
                     $"{what} requires a comment when viewed: call again with a reason.");
             case "API_FieldNotFound":
                 throw new FieldNotFoundException($"{what} has no field '{field}'.");
+            case { } code when code.StartsWith("API_ValidateSecretAccess", StringComparison.Ordinal)
+                && code.Contains("Approval", StringComparison.OrdinalIgnoreCase):
+                // Secret Server's code for this is not documented; the dev vault's is invented to match.
+                throw new SecretRequiresApprovalException(
+                    $"{what} requires approval in Secret Server before it can be read (Secret Server's own "
+                    + "access-request workflow).");
         }
 
         if (status is 401 or 403)
