@@ -53,7 +53,7 @@ public static class PolicyFixtures
             ],
             "aliases": {
               "pg": { "path": "pol/db", "variables": { "PGHOST": "server", "PGUSER": "username", "PGPASSWORD": "password" } },
-              "db-pass": { "secretId": 51, "variable": "DB_PASS" },
+              "db-pass": { "path": "pol/db", "variable": "DB_PASS" },
             },
           },
         }

@@ -24,6 +24,9 @@ internal static partial class PolicyServices
 
         // The audit log replaces this by registering its own IAccessAudit first.
         services.TryAddSingleton<IAccessAudit, LoggingAccessAudit>();
+
+        // The Secret Server client replaces this once it resolves folder paths.
+        services.TryAddSingleton<IFolderPathLookup, UnknownFolderPaths>();
         services.AddSingleton<RotationService>();
         services.AddSingleton<AccessRequestService>();
         services.AddSingleton<AccessGate>();

@@ -16,9 +16,23 @@ public sealed partial class SecretTools
     /// <summary>The agent's reason is shown to the user and kept in the audit; it is short by design.</summary>
     private const int MaxReasonLength = 500;
 
-    /// <summary>What the rules see of a secret: its id, template and, when the agent named it by path, that path.</summary>
-    private static SecretFacts FactsFor(SecretReference reference, SecretMetadata metadata) =>
-        new(metadata.Id, reference.Path, string.IsNullOrEmpty(metadata.Template) ? null : metadata.Template);
+    /// <summary>
+    /// What the rules see of a secret: its id, its template, and its folder path plus name: the path
+    /// the agent used, or for a secret named by id the one the folder lookup finds (null if none).
+    /// </summary>
+    private async Task<SecretFacts> FactsForAsync(
+        SecretReference reference, SecretMetadata metadata, CancellationToken cancellationToken)
+    {
+        var path = reference.Path;
+        if (path is null)
+        {
+            var folder = await _gate.FolderPaths.GetFolderPathAsync(metadata.FolderId, cancellationToken)
+                .ConfigureAwait(false);
+            path = folder is null ? null : folder.TrimEnd('\\', '/') + "\\" + metadata.Name;
+        }
+
+        return new SecretFacts(metadata.Id, path, string.IsNullOrEmpty(metadata.Template) ? null : metadata.Template);
+    }
 
     private static string? CheckReason(string? reason) =>
         reason is { Length: > MaxReasonLength }
@@ -95,8 +109,9 @@ public sealed partial class SecretTools
             items.Add((chosen.Slug, wanted.Variable ?? variable ?? VariableName.Derive(alias.Name, chosen.Slug)));
         }
 
+        var facts = await FactsForAsync(alias.Secret, metadata, cancellationToken).ConfigureAwait(false);
         var approval = await _gate.AuthorizeAsync(server,
-            new AccessQuestion(FactsFor(alias.Secret, metadata), metadata.Id, label, metadata.Template, items, shell, reason),
+            new AccessQuestion(facts, metadata.Id, label, metadata.Template, items, shell, reason),
             cancellationToken).ConfigureAwait(false);
         if (approval.Limits is not { } limits)
         {

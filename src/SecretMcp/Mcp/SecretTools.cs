@@ -115,9 +115,9 @@ public sealed partial class SecretTools
 
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
+        var facts = await FactsForAsync(reference, metadata, cancellationToken).ConfigureAwait(false);
         var approval = await _gate.AuthorizeAsync(server,
-            new AccessQuestion(FactsFor(reference, metadata), metadata.Id, label, metadata.Template, [(chosen.Slug, name)],
-                shellKind, reason),
+            new AccessQuestion(facts, metadata.Id, label, metadata.Template, [(chosen.Slug, name)], shellKind, reason),
             cancellationToken).ConfigureAwait(false);
         if (approval.Limits is not { } limits)
         {
