@@ -70,6 +70,15 @@ internal static class ConfigFile
     {
         switch (element.ValueKind)
         {
+            case JsonValueKind.Object or JsonValueKind.Array when IsEmpty(element):
+                // Kept as a key, as the JSON provider keeps it, so an empty misspelt section is still reported.
+                if (path.Length > 0)
+                {
+                    values[path] = null;
+                }
+
+                break;
+
             case JsonValueKind.Object:
                 var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var property in element.EnumerateObject())
@@ -118,6 +127,10 @@ internal static class ConfigFile
                 break;
         }
     }
+
+    private static bool IsEmpty(JsonElement element) => element.ValueKind == JsonValueKind.Object
+        ? !element.EnumerateObject().Any()
+        : element.GetArrayLength() == 0;
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + ConfigurationPath.KeyDelimiter + key;
 }

@@ -69,6 +69,9 @@ internal readonly record struct ConfigNode(ConfigReader Reader, IConfiguration S
 
     public bool Exists => Section is not IConfigurationSection s || s.Exists();
 
+    /// <summary>The file sets this key to an empty list, an empty object or null: present, but holding nothing.</summary>
+    public bool IsSetToEmpty => !Exists && Reader.IsInFile(Path);
+
     public ConfigNode Child(string key)
     {
         var path = Path.Length == 0 ? key : Path + ConfigurationPath.KeyDelimiter + key;
@@ -265,7 +268,8 @@ internal readonly record struct ConfigNode(ConfigReader Reader, IConfiguration S
         var node = Child(key);
         if (!node.Exists)
         {
-            return null;
+            // "shells": [] means no shell at all, which is not the same as leaving the key out.
+            return node.IsSetToEmpty ? [] : null;
         }
 
         if (node.Value is { } single)

@@ -265,7 +265,7 @@ internal static class ConfigSections
         var field = node.String("field", 128);
         var variable = node.String("variable", VariableName.MaxLength);
         var map = node.Child("variables");
-        if (!map.Exists)
+        if (!map.Exists && !map.IsSetToEmpty)
         {
             if (variable is not null && VariableName.Validate(variable) is { } problem)
             {
