@@ -50,9 +50,8 @@ internal static class DemoCommand
             Arguments = [.. self.Skip(1), "serve", "--dev"],
             EnvironmentVariables = new Dictionary<string, string?> { ["SECRET_MCP_LOG_LEVEL"] = "Warning" },
         });
-        await using var client = await McpClient.CreateAsync(
-            transport, new McpClientOptions { ClientInfo = new Implementation { Name = "secret-mcp-demo", Version = "1" } },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var client = await McpClient.CreateAsync(transport, DemoClientOptions(), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
 
         var tools = await client.ListToolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"   tools: {string.Join(", ", tools.Select(t => t.Name))}");
@@ -102,6 +101,36 @@ internal static class DemoCommand
         return passed ? ExitCodes.Ok : ExitCodes.TicketProblem;
     }
 
+    /// <summary>
+    /// Without a config file the dev vault's secrets need no approval. Where the user's config says
+    /// "ask", the demo shows the question the server puts and approves it once, as a user would.
+    /// </summary>
+    private static McpClientOptions DemoClientOptions() => new()
+    {
+        ClientInfo = new Implementation { Name = "secret-mcp-demo", Version = "1" },
+        Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() } },
+        Handlers = new McpClientHandlers
+        {
+            ElicitationHandler = (request, _) =>
+            {
+                Console.WriteLine("   The server asks for approval (your config says \"ask\"); the demo approves once:");
+                foreach (var line in (request?.Message ?? "").Split('\n'))
+                {
+                    Console.WriteLine("   | " + line);
+                }
+
+                return ValueTask.FromResult(new ElicitResult
+                {
+                    Action = "accept",
+                    Content = new Dictionary<string, JsonElement>
+                    {
+                        ["decision"] = JsonSerializer.SerializeToElement(Mcp.ApprovalPrompt.Once, DemoJsonContext.Default.String),
+                    },
+                });
+            },
+        },
+    };
+
     private static async Task<(int Code, string Output, string Error)> RunBashAsync(string script, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("bash", ["-c", script])
@@ -116,3 +145,6 @@ internal static class DemoCommand
         return (process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
     }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class DemoJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
