@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -62,7 +63,11 @@ internal static class SecretWorkflowEndpoints
         {
             // Synthetic wording: the real answer for a secret without a password field is not documented.
             await WriteJsonAsync(context, 400,
-                new WorkflowError { ErrorCode = "API_PasswordFieldNotFound", Message = "The secret has no password field." },
+                new WorkflowError
+                {
+                    ErrorCode = "API_PasswordFieldNotFound",
+                    Message = "The secret has no password field.",
+                },
                 WorkflowJsonContext.Default.WorkflowError).ConfigureAwait(false);
             return;
         }
@@ -98,7 +103,7 @@ internal static class SecretWorkflowEndpoints
             .ConfigureAwait(false);
     }
 
-    /// <summary>A new value the way Secret Server's generator makes one: random, printable, never seen by the client.</summary>
+    /// <summary>A new value as Secret Server's generator makes one: random, printable, unseen by the client.</summary>
     private static byte[] GeneratePassword()
     {
         const string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-=@_";
@@ -119,12 +124,13 @@ internal static class SecretWorkflowEndpoints
         context.Response.StatusCode = check.Status == TokenStatus.Expired ? 403 : 401;
     }
 
-    private static async Task<T?> ReadJsonAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private static async Task<T?> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> type)
         where T : class
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted)
+                .ConfigureAwait(false);
         }
         catch (JsonException)
         {
@@ -136,12 +142,12 @@ internal static class SecretWorkflowEndpoints
         WriteJsonAsync(context, 400, new WorkflowError { ErrorCode = "API_AccessDenied", Message = "Access Denied" },
             WorkflowJsonContext.Default.WorkflowError);
 
-    private static async Task WriteJsonAsync<T>(
-        HttpContext context, int status, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private static async Task WriteJsonAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> type)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, type, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, type, context.RequestAborted)
+            .ConfigureAwait(false);
     }
 }
 

@@ -143,7 +143,7 @@ public sealed class SeedSecret
 
     public bool CheckOutEnabled { get; init; }
 
-    /// <summary>Secret Server's "require approval for access": reads fail until an access request is approved.</summary>
+    /// <summary>Secret Server's "require approval for access": reads fail until a request is approved.</summary>
     public bool RequiresApproval { get; init; }
 }
 

@@ -150,10 +150,14 @@ public sealed class AliasAndRotationTests : IDisposable
     {
         var seed = _sandbox.WriteFile("vault-seed.json", PolicyFixtures.SeedJson);
         using var vault = await DevServer.StartAsync(_sandbox, seed);
-        _sandbox.SetEnvironment("SECRET_MCP__SecretServer__BaseUrl", vault.Url);
-        _sandbox.SetEnvironment("SECRET_MCP__Auth__Username", vault.Username);
+
+        // The connection comes from the config file (the keys SECRET_MCP__SecretServer__BaseUrl and
+        // SECRET_MCP__Auth__Username override); the password only ever from the environment.
+        var config = PolicyFixtures.ConfigJson.Replace("\"$schema\": \"./config.schema.json\",",
+            $"\"secretServer\": {{ \"baseUrl\": \"{vault.Url}\" }}, \"auth\": {{ \"username\": \"{vault.Username}\" }},",
+            StringComparison.Ordinal);
+        _sandbox.SetEnvironment("SECRET_MCP_CONFIG", _sandbox.WriteFile("config.json", config));
         _sandbox.SetEnvironment("SECRET_MCP_PASSWORD", vault.Password);
-        _sandbox.SetEnvironment("SECRET_MCP_CONFIG", _sandbox.WriteFile("config.json", PolicyFixtures.ConfigJson));
 
         (await vault.ReadPasswordAsync(55)).Should().Be(PolicyFixtures.RotatingPassword);
         string stderr;

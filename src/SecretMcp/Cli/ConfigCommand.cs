@@ -21,7 +21,10 @@ internal static class ConfigCommand
 
     private static Command CreateInit()
     {
-        var file = new Option<string?>("--file") { Description = "Where to write it; default: the config file in use." };
+        var file = new Option<string?>("--file")
+        {
+            Description = "Where to write it; default: the config file in use.",
+        };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
         var command = new Command("init",
             "Write a commented starting config file, and its JSON schema next to it.") { file, force };
@@ -62,7 +65,8 @@ internal static class ConfigCommand
         {
             Description = "Check this file on its own; default: the config in use, with its environment overrides.",
         };
-        var command = new Command("check", "Validate the configuration; exit 2 with the problems when it is not usable.")
+        var command = new Command("check",
+            "Validate the configuration; exit 2 with the problems when it is not usable.")
         {
             file,
         };
@@ -71,7 +75,9 @@ internal static class ConfigCommand
             SecretMcpSettings settings;
             try
             {
-                settings = parse.GetValue(file) is { } named ? SecretMcpConfig.Check(Path.GetFullPath(named)) : SecretMcpConfig.Load();
+                settings = parse.GetValue(file) is { } named
+                    ? SecretMcpConfig.Check(Path.GetFullPath(named))
+                    : SecretMcpConfig.Load();
             }
             catch (ConfigException e)
             {
@@ -83,9 +89,10 @@ internal static class ConfigCommand
             Console.Out.WriteLine(settings.FileExists
                 ? $"config OK: {settings.FilePath}"
                 : $"config OK: no file at {settings.FilePath}; built-in defaults and the environment apply");
-            Console.Out.WriteLine($"policy: unlisted secrets: {(policy.Default == DefaultAction.Ask ? "ask" : "refuse")}; "
-                + $"{policy.Rules.Count} rule(s), {policy.Aliases.Count} alias(es); "
-                + $"tickets: {settings.Tickets.Lifetime.TotalSeconds:0} s, {settings.Tickets.Uses} use(s)");
+            var unlisted = policy.Default == DefaultAction.Ask ? "ask" : "refuse";
+            Console.Out.WriteLine($"policy: unlisted secrets: {unlisted}; {policy.Rules.Count} rule(s), "
+                + $"{policy.Aliases.Count} alias(es); tickets: {settings.Tickets.Lifetime.TotalSeconds:0} s, "
+                + $"{settings.Tickets.Uses} use(s)");
             return ExitCodes.Ok;
         });
         return command;

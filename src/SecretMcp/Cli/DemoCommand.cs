@@ -50,8 +50,8 @@ internal static class DemoCommand
             Arguments = [.. self.Skip(1), "serve", "--dev"],
             EnvironmentVariables = new Dictionary<string, string?> { ["SECRET_MCP_LOG_LEVEL"] = "Warning" },
         });
-        await using var client = await McpClient.CreateAsync(transport, DemoClientOptions(), cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
+        await using var client = await McpClient.CreateAsync(
+            transport, DemoClientOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
 
         var tools = await client.ListToolsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"   tools: {string.Join(", ", tools.Select(t => t.Name))}");
@@ -108,12 +108,15 @@ internal static class DemoCommand
     private static McpClientOptions DemoClientOptions() => new()
     {
         ClientInfo = new Implementation { Name = "secret-mcp-demo", Version = "1" },
-        Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() } },
+        Capabilities = new ClientCapabilities
+        {
+            Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() },
+        },
         Handlers = new McpClientHandlers
         {
             ElicitationHandler = (request, _) =>
             {
-                Console.WriteLine("   The server asks for approval (your config says \"ask\"); the demo approves once:");
+                Console.WriteLine("   The server asks for approval (your config says \"ask\"); the demo approves:");
                 foreach (var line in (request?.Message ?? "").Split('\n'))
                 {
                     Console.WriteLine("   | " + line);
@@ -124,7 +127,8 @@ internal static class DemoCommand
                     Action = "accept",
                     Content = new Dictionary<string, JsonElement>
                     {
-                        ["decision"] = JsonSerializer.SerializeToElement(Mcp.ApprovalPrompt.Once, DemoJsonContext.Default.String),
+                        ["decision"] = JsonSerializer.SerializeToElement(
+                            Mcp.ApprovalPrompt.Once, DemoJsonContext.Default.String),
                     },
                 });
             },

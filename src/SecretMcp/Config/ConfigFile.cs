@@ -20,7 +20,7 @@ internal static class ConfigFile
         MaxDepth = 32,
     };
 
-    /// <summary>The flattened keys and values; problems (duplicate keys) are added to <paramref name="problems"/>.</summary>
+    /// <summary>The flattened keys and values; duplicate keys are added to <paramref name="problems"/>.</summary>
     public static Dictionary<string, string?> Read(string path, List<string> problems)
     {
         byte[] bytes;
@@ -29,7 +29,8 @@ internal static class ConfigFile
             var info = new FileInfo(path);
             if (info.Length > MaxBytes)
             {
-                throw new ConfigException(path, [$"the file is larger than {MaxBytes / 1024} KiB; it is not a config file"]);
+                throw new ConfigException(path,
+                    [$"the file is larger than {MaxBytes / 1024} KiB; it is not a config file"]);
             }
 
             bytes = File.ReadAllBytes(path);
@@ -132,5 +133,6 @@ internal static class ConfigFile
         ? !element.EnumerateObject().Any()
         : element.GetArrayLength() == 0;
 
-    private static string Join(string path, string key) => path.Length == 0 ? key : path + ConfigurationPath.KeyDelimiter + key;
+    private static string Join(string path, string key) =>
+        path.Length == 0 ? key : path + ConfigurationPath.KeyDelimiter + key;
 }

@@ -22,6 +22,8 @@ public static class ConfigLocation
     /// %APPDATA%\secret-mcp\config.json on Windows.
     /// </summary>
     public static string DefaultPath => Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify),
-        "secret-mcp", "config.json");
+        Environment.GetFolderPath(
+            Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "secret-mcp",
+        "config.json");
 }

@@ -15,7 +15,7 @@ internal sealed class ConfigReader
     private readonly IReadOnlySet<string> _hidden;
     private readonly IReadOnlySet<string> _fileKeys;
 
-    /// <param name="fileKeys">Every key the file sets (lower case), to tell its typos from overrides it never saw.</param>
+    /// <param name="fileKeys">Every key the file sets (lower case): its typos are errors, other keys are not.</param>
     /// <param name="environmentNames">Config path (lower case) → the environment variable that set it.</param>
     /// <param name="hidden">Config paths (lower case) whose values looked like secrets; never quoted or read.</param>
     public ConfigReader(
@@ -43,7 +43,8 @@ internal sealed class ConfigReader
     internal bool IsInFile(string path)
     {
         var key = path.ToLowerInvariant();
-        return _fileKeys.Contains(key) || _fileKeys.Any(k => k.StartsWith(key + ConfigurationPath.KeyDelimiter, StringComparison.Ordinal));
+        var prefix = key + ConfigurationPath.KeyDelimiter;
+        return _fileKeys.Contains(key) || _fileKeys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     internal void Report(string path, string display, string problem)
@@ -69,7 +70,7 @@ internal readonly record struct ConfigNode(ConfigReader Reader, IConfiguration S
 
     public bool Exists => Section is not IConfigurationSection s || s.Exists();
 
-    /// <summary>The file sets this key to an empty list, an empty object or null: present, but holding nothing.</summary>
+    /// <summary>The file sets this key to an empty list, an empty object or null: present, holding nothing.</summary>
     public bool IsSetToEmpty => !Exists && Reader.IsInFile(Path);
 
     public ConfigNode Child(string key)
@@ -232,7 +233,8 @@ internal readonly record struct ConfigNode(ConfigReader Reader, IConfiguration S
             }
         }
 
-        node.Problem($"is {ConfigReader.Quote(text)}; use one of {string.Join(", ", choices.Keys.Select(k => "\"" + k + "\""))}");
+        var names = string.Join(", ", choices.Keys.Select(k => "\"" + k + "\""));
+        node.Problem($"is {ConfigReader.Quote(text)}; use one of {names}");
         return null;
     }
 

@@ -15,9 +15,13 @@ internal static class ConfigSections
     public static readonly string[] SecretServer = ["baseUrl", "platformUrl", "caBundle", "timeoutSeconds", "proxy"];
     public static readonly string[] Auth =
         ["provider", "username", "authority", "clientId", "tenantId", "scopes", "tokenExchangeUrl", "allowFileCache"];
-    public static readonly string[] Policy = ["default", "approvalTimeoutSeconds", "accessRequests", "rules", "aliases"];
+    public static readonly string[] Policy =
+        ["default", "approvalTimeoutSeconds", "accessRequests", "rules", "aliases"];
     public static readonly string[] Rule =
-        ["name", "action", "path", "secretId", "template", "lifetimeSeconds", "uses", "requireReason", "shells", "rotateAfterUse"];
+    [
+        "name", "action", "path", "secretId", "template", "lifetimeSeconds", "uses", "requireReason", "shells",
+        "rotateAfterUse",
+    ];
     public static readonly string[] Alias = ["path", "secretId", "field", "variable", "variables", "description"];
     public static readonly string[] Tickets = ["lifetimeSeconds", "uses"];
     public static readonly string[] Audit = ["path"];
@@ -37,7 +41,8 @@ internal static class ConfigSections
         ["refuse"] = DefaultAction.Refuse,
     };
 
-    private static readonly Dictionary<string, AccessRequestMode> s_accessRequests = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, AccessRequestMode> s_accessRequests =
+        new(StringComparer.OrdinalIgnoreCase)
     {
         ["report"] = AccessRequestMode.Report,
         ["create"] = AccessRequestMode.Create,
@@ -198,13 +203,15 @@ internal static class ConfigSections
             }
             else
             {
-                node.Child("shells").Problem($"{ConfigReader.Quote(name)} is not a shell; use any of {string.Join(", ", ShellNames.All)}");
+                node.Child("shells").Problem(
+                    $"{ConfigReader.Quote(name)} is not a shell; use any of {string.Join(", ", ShellNames.All)}");
             }
         }
 
         if (shells.Count == 0 && names.Count == 0)
         {
-            node.Child("shells").Problem("is empty, which would allow no shell; list at least one, or leave the key out");
+            node.Child("shells").Problem(
+                "is empty, which would allow no shell; list at least one, or leave the key out");
         }
 
         return shells;

@@ -17,10 +17,14 @@ public static class SecretLikeness
         "credentials", "sessiontoken", "cookie", "connectionstring",
     };
 
-    private static readonly string[] s_secretKeySuffixes = ["password", "passwd", "secret", "token", "apikey", "privatekey"];
+    private static readonly string[] s_secretKeySuffixes =
+        ["password", "passwd", "secret", "token", "apikey", "privatekey"];
 
     private static readonly string[] s_tokenPrefixes =
-        ["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "sk-", "sk_live_", "AKIA", "ASIA", "AIza"];
+    [
+        "ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "glpat-", "xoxb-", "xoxp-", "sk-", "sk_live_", "AKIA", "ASIA",
+        "AIza",
+    ];
 
     /// <summary>Null when the key name is fine; otherwise why it may not be in the file.</summary>
     public static string? KeyReason(string key)

@@ -76,7 +76,8 @@ public static class SecretMcpConfig
     /// SECRET_MCP__SecretServer__BaseUrl → SecretServer:BaseUrl, as the configuration environment
     /// provider maps them. Variables with a single underscore (SECRET_MCP_CONFIG) are not keys.
     /// </summary>
-    private static Dictionary<string, string?> FromEnvironment(IDictionary environment, out Dictionary<string, string> names)
+    private static Dictionary<string, string?> FromEnvironment(
+        IDictionary environment, out Dictionary<string, string> names)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         names = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -59,7 +59,8 @@ internal static partial class PolicyServices
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Policy from {Source}: unlisted secrets {Default}; {Rules} rule(s), {Aliases} alias(es)")]
-    private static partial void LogPolicyLoaded(ILogger logger, string source, DefaultAction @default, int rules, int aliases);
+    private static partial void LogPolicyLoaded(
+        ILogger logger, string source, DefaultAction @default, int rules, int aliases);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Rotation after use did not finish within {Seconds} s; check the secrets in Secret Server")]

@@ -48,7 +48,8 @@ public sealed partial class AccessGate
 
     public IFolderPathLookup FolderPaths { get; }
 
-    public async Task<GateResult> AuthorizeAsync(McpServer server, AccessQuestion request, CancellationToken cancellationToken)
+    public async Task<GateResult> AuthorizeAsync(
+        McpServer server, AccessQuestion request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(request);
@@ -60,20 +61,22 @@ public sealed partial class AccessGate
         var limits = decision.Limits;
         if (decision.Verdict == Verdict.Refuse)
         {
-            return Refuse(request, client, decision.IsUnlisted ? "policy default: refuse" : $"rule '{decision.DecidedBy}'",
-                decision.IsUnlisted ? UnlistedMessage(request, decision) : DeniedMessage(request, decision));
+            return decision.IsUnlisted
+                ? Refuse(request, client, "policy default: refuse", UnlistedMessage(request, decision))
+                : Refuse(request, client, $"rule '{decision.DecidedBy}'", DeniedMessage(request, decision));
         }
 
         if (limits.CheckShell(request.Shell) is { } shellProblem)
         {
-            return Refuse(request, client, "shell not allowed", $"Cannot issue secret '{request.Secret}': {shellProblem}. "
-                + "Nothing was issued.");
+            return Refuse(request, client, "shell not allowed",
+                $"Cannot issue secret '{request.Secret}': {shellProblem}. Nothing was issued.");
         }
 
         if (limits.RequireReason && string.IsNullOrWhiteSpace(request.Reason))
         {
-            return Refuse(request, client, "no reason given", $"Secret '{request.Secret}' requires a reason under the "
-                + "secret-mcp policy: call again with 'reason' saying in one sentence why you need it. Nothing was issued.");
+            return Refuse(request, client, "no reason given",
+                $"Secret '{request.Secret}' requires a reason under the secret-mcp policy: call again with 'reason' "
+                + "saying in one sentence why you need it. Nothing was issued.");
         }
 
         var fields = request.Variables.Select(v => v.Field).Distinct(StringComparer.Ordinal).ToList();
@@ -125,7 +128,8 @@ public sealed partial class AccessGate
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Record(AccessEventKind.Declined, request, client, $"no answer within {timeout.TotalSeconds:0} s");
-            return GateResult.Refuse($"Not approved: the user did not answer within {ApprovalPrompt.Duration(timeout)}. "
+            return GateResult.Refuse(
+                $"Not approved: the user did not answer within {ApprovalPrompt.Duration(timeout)}. "
                 + $"Nothing was issued for secret '{request.Secret}'.");
         }
         catch (Exception e) when (e is McpException or InvalidOperationException)
@@ -154,8 +158,9 @@ public sealed partial class AccessGate
             _ => ("user declined", ""),
         };
         Record(AccessEventKind.Declined, request, client, detail);
-        return GateResult.Refuse($"The request for secret '{request.Secret}' was declined by the user{how}. Nothing was "
-            + "issued. Do not ask for it again unless the user tells you to.");
+        return GateResult.Refuse(
+            $"The request for secret '{request.Secret}' was declined by the user{how}. Nothing was issued. "
+            + "Do not ask for it again unless the user tells you to.");
     }
 
     private GateResult Refuse(AccessQuestion request, string client, string detail, string message)
@@ -175,8 +180,8 @@ public sealed partial class AccessGate
     {
         var message = $"Secret '{request.Secret}' is not allowed: no rule of the secret-mcp policy lists it, and "
             + "secrets no rule lists are refused (policy.default is \"refuse\"). Nothing was issued. If the user wants "
-            + $"you to use it, they can add a rule such as {AllowRule(request)} to policy.rules in {_origin.ConfigPath} "
-            + "and restart the MCP server.";
+            + $"you to use it, they can add a rule such as {AllowRule(request)} to policy.rules in "
+            + $"{_origin.ConfigPath} and restart the MCP server.";
         return decision.OnUnknownFacts ? message + PathHint : message;
     }
 
@@ -189,17 +194,25 @@ public sealed partial class AccessGate
             ? $"change the action of rule '{askRule}' in {_origin.ConfigPath} from \"ask\" to \"allow\" (an ask rule "
                 + "wins over allow rules)"
             : $"add a rule such as {AllowRule(request)} to policy.rules in {_origin.ConfigPath}";
-        return $"Secret '{request.Secret}' needs the user's approval ({why}), but this MCP client ({client}) cannot ask "
-            + "the user: it does not support MCP elicitation. Nothing was issued. To use this secret from this client, "
-            + $"the user can {fix}, then restart the MCP server.";
+        return $"Secret '{request.Secret}' needs the user's approval ({why}), but this MCP client ({client}) "
+            + "cannot ask the user: it does not support MCP elicitation. Nothing was issued. To use this secret "
+            + $"from this client, the user can {fix}, then restart the MCP server.";
     }
 
     private const string PathHint = " (The rule looks at the folder path, which is not known when a secret is named "
         + "by id: name it by its folder path, such as 'db/prod', so the rule can be checked.)";
 
-    private static string AllowRule(AccessQuestion request) => request.Facts.Path is { } path
-        ? $"{{ \"action\": \"allow\", \"path\": \"{JsonEncodedText.Encode(path.TrimStart('\\', '/').Replace('\\', '/'))}\" }}"
-        : $"{{ \"action\": \"allow\", \"secretId\": {request.SecretId.ToString(CultureInfo.InvariantCulture)} }}";
+    private static string AllowRule(AccessQuestion request)
+    {
+        if (request.Facts.Path is not { } path)
+        {
+            var id = request.SecretId.ToString(CultureInfo.InvariantCulture);
+            return $"{{ \"action\": \"allow\", \"secretId\": {id} }}";
+        }
+
+        var glob = JsonEncodedText.Encode(path.TrimStart('\\', '/').Replace('\\', '/'));
+        return $"{{ \"action\": \"allow\", \"path\": \"{glob}\" }}";
+    }
 
     internal static string ClientName(McpServer server)
     {
@@ -214,14 +227,16 @@ public sealed partial class AccessGate
     }
 
     private void Record(AccessEventKind kind, AccessQuestion request, string client, string detail) =>
-        _audit.Record(new AccessEvent(kind, request.SecretId, request.Secret, [.. request.Variables.Select(v => v.Field)],
-            [.. request.Variables.Select(v => v.Variable)], request.Shell.Name(), client, request.Reason, detail));
+        _audit.Record(new AccessEvent(kind, request.SecretId, request.Secret,
+            [.. request.Variables.Select(v => v.Field)], [.. request.Variables.Select(v => v.Variable)],
+            request.Shell.Name(), client, request.Reason, detail));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking the user for approval failed ({Error}); nothing was issued")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Asking the user for approval failed ({Error}); nothing was issued")]
     private static partial void LogAskFailed(ILogger logger, string error);
 }
 
-/// <summary>One request as the gate sees it: the secret, the fields and variables, the shell and the agent's reason.</summary>
+/// <summary>One request as the gate sees it: the secret, fields and variables, the shell, the agent's reason.</summary>
 public sealed record AccessQuestion(
     SecretFacts Facts,
     int SecretId,

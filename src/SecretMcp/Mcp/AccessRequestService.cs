@@ -79,8 +79,9 @@ public sealed partial class AccessRequestService
             _requestBySecret.TryAdd(secretId, id);
             Record(reference, label, reason, client, $"request {id} filed ({status})");
             LogFiled(_logger, secretId, id);
-            return intro + $" secret-mcp filed access request {id} (status: {ApprovalPrompt.Sanitize(status)}) with your "
-                + "reason. Tell the user; once an approver grants it, call again. Do not call again before that.";
+            return intro + $" secret-mcp filed access request {id} (status: {ApprovalPrompt.Sanitize(status)}) "
+                + "with your reason. Tell the user; once an approver grants it, call again. Do not call again "
+                + "before that.";
         }
         catch (SecretServerException e)
         {
@@ -90,8 +91,10 @@ public sealed partial class AccessRequestService
     }
 
     private void Record(SecretReference reference, string label, string? reason, string? client, string detail) =>
-        _audit.Record(new AccessEvent(AccessEventKind.AccessRequest, reference.Id, label, [], [], null, client, reason, detail));
+        _audit.Record(new AccessEvent(
+            AccessEventKind.AccessRequest, reference.Id, label, [], [], null, client, reason, detail));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Secret {SecretId}: filed access request {RequestId} in Secret Server")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Secret {SecretId}: filed access request {RequestId} in Secret Server")]
     private static partial void LogFiled(ILogger logger, int secretId, int requestId);
 }

@@ -31,12 +31,16 @@ public static class ApprovalPrompt
                     [ChoiceKey] = new ElicitRequestParams.TitledSingleSelectEnumSchema
                     {
                         Title = "Your decision",
-                        Description = "Approve once issues these tickets only; approve for this session also lets later "
-                            + "requests for the same fields through until the agent's MCP server stops.",
+                        Description = "Approve once issues these tickets only; approve for this session also lets "
+                            + "later requests for the same fields through until the agent's MCP server stops.",
                         OneOf =
                         [
                             new ElicitRequestParams.EnumSchemaOption { Const = Once, Title = "Approve once" },
-                            new ElicitRequestParams.EnumSchemaOption { Const = Session, Title = "Approve for this session" },
+                            new ElicitRequestParams.EnumSchemaOption
+                            {
+                                Const = Session,
+                                Title = "Approve for this session",
+                            },
                             new ElicitRequestParams.EnumSchemaOption { Const = Decline, Title = "Decline" },
                         ],
 
@@ -97,8 +101,8 @@ public static class ApprovalPrompt
             : "The agent gave no reason.\n");
 
         var uses = q.Limits.Uses == 1 ? "one use" : $"{q.Limits.Uses} uses";
-        text.Append(CultureInfo.InvariantCulture,
-            $"Each ticket allows {uses} within {Duration(q.Limits.Lifetime)}; the value goes to the shell, never into the chat.");
+        text.Append(CultureInfo.InvariantCulture, $"Each ticket allows {uses} within {Duration(q.Limits.Lifetime)}; ");
+        text.Append("the value goes to the shell, never into the chat.");
         if (q.Limits.RotateAfterUse)
         {
             text.Append(" The password will be changed in Secret Server after use.");

@@ -16,16 +16,16 @@ public enum AccessEventKind
     /// <summary>The agent asked for a secret (before any decision).</summary>
     Requested,
 
-    /// <summary>Issued: by a policy rule, by the user (once or for the session), or by an earlier session approval.</summary>
+    /// <summary>Issued: by a policy rule, by the user (once or for the session), or by a session approval.</summary>
     Approved,
 
-    /// <summary>The user declined, dismissed, did not answer, or the client could not ask. Nothing was issued.</summary>
+    /// <summary>The user declined, dismissed or did not answer, or the client could not ask. Nothing issued.</summary>
     Declined,
 
     /// <summary>The policy refused (a deny rule, the default, a limit). Nothing was issued.</summary>
     Refused,
 
-    /// <summary>Secret Server requires approval; an access request was filed, found pending, or only reported.</summary>
+    /// <summary>Secret Server requires approval: an access request was filed, found pending, or reported.</summary>
     AccessRequest,
 
     /// <summary>The secret's password was changed in Secret Server after use.</summary>
@@ -67,5 +67,11 @@ public sealed partial class LoggingAccessAudit : IAccessAudit
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Access {Kind}: secret {SecretId} ({Secret}), variables {Variables}, client {Client}: {Detail}")]
     private static partial void LogEvent(
-        ILogger logger, AccessEventKind kind, int? secretId, string secret, string variables, string client, string detail);
+        ILogger logger,
+        AccessEventKind kind,
+        int? secretId,
+        string secret,
+        string variables,
+        string client,
+        string detail);
 }

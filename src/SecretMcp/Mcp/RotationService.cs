@@ -128,7 +128,8 @@ public sealed partial class RotationService
         public bool Delivered { get; set; }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Secret {SecretId}: password changed in Secret Server after use")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Secret {SecretId}: password changed in Secret Server after use")]
     private static partial void LogRotated(ILogger logger, int secretId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Secret {SecretId}: rotation after use failed ({Error})")]

@@ -39,7 +39,7 @@ public sealed partial class SecretTools
             ? $"reason is longer than {MaxReasonLength} characters; say in one sentence why you need the secret"
             : null;
 
-    /// <summary>Mints with the policy's limits, remembers the variable for cleanup, and tracks rotation after use.</summary>
+    /// <summary>Mints with the policy's limits, records the variable for cleanup, tracks rotation.</summary>
     private MintedTicket Mint(TicketGrant grant, EffectiveLimits limits)
     {
         var minted = _tickets.Mint(grant, limits.Lifetime, limits.Uses);
@@ -101,9 +101,9 @@ public sealed partial class SecretTools
             if (chosen is null)
             {
                 var slugs = string.Join(", ", metadata.Fields.Select(f => f.Slug));
-                return Error($"Alias '{alias.Name}' names field '{wanted.Field ?? "(password)"}', which secret '{label}' "
-                    + $"does not have (fields: {slugs}). Ask the user to fix the alias in the secret-mcp config. "
-                    + "Nothing was issued.");
+                return Error($"Alias '{alias.Name}' names field '{wanted.Field ?? "(password)"}', which secret "
+                    + $"'{label}' does not have (fields: {slugs}). Ask the user to fix the alias in the secret-mcp "
+                    + "config. Nothing was issued.");
             }
 
             items.Add((chosen.Slug, wanted.Variable ?? variable ?? VariableName.Derive(alias.Name, chosen.Slug)));
@@ -123,7 +123,8 @@ public sealed partial class SecretTools
         DateTimeOffset expiresAt = default;
         foreach (var (slug, name) in items)
         {
-            var minted = Mint(new TicketGrant(metadata.Id, label, slug, name, shell, _ledger.SessionId, reason), limits);
+            var grant = new TicketGrant(metadata.Id, label, slug, name, shell, _ledger.SessionId, reason);
+            var minted = Mint(grant, limits);
             issued.Add(new IssuedVariable(name, slug, minted.Entry.Id));
             helpers.Add((name, HelperCommand.Redeem(minted.Ticket)));
             expiresAt = minted.Entry.ExpiresAt;
@@ -134,8 +135,9 @@ public sealed partial class SecretTools
         var names = issued.Select(i => i.Variable).ToList();
         if (issued.Count == 1)
         {
-            var single = new GetSecretResult(names[0], shell.Name(), "export", snippets.Export, snippets.Inline, expiresAt,
-                issued[0].TicketId, metadata.Id, label, issued[0].Field, new CleanupArguments(shell.Name(), names));
+            var single = new GetSecretResult(names[0], shell.Name(), "export", snippets.Export, snippets.Inline,
+                expiresAt, issued[0].TicketId, metadata.Id, label, issued[0].Field,
+                new CleanupArguments(shell.Name(), names));
             return new CallToolResult
             {
                 Content = [new TextContentBlock { Text = DescribeForModel(single) }],
@@ -144,7 +146,8 @@ public sealed partial class SecretTools
         }
 
         var result = new GetSecretsResult(issued, shell.Name(), "export", snippets.Export, snippets.Inline, expiresAt,
-            [.. issued.Select(i => i.TicketId)], metadata.Id, label, alias.Name, new CleanupArguments(shell.Name(), names));
+            [.. issued.Select(i => i.TicketId)], metadata.Id, label, alias.Name,
+            new CleanupArguments(shell.Name(), names));
         return new CallToolResult
         {
             Content = [new TextContentBlock { Text = DescribeForModel(result) }],
@@ -156,9 +159,9 @@ public sealed partial class SecretTools
     {
         var names = string.Join(", ", result.Variables.Select(v => v.Variable));
         var text = new StringBuilder();
-        text.AppendLine($"Run this in your {result.Shell} shell to set {names} from secret '{result.Secret}' (alias "
-            + $"'{result.Alias}'; the values are fetched when the snippet runs and never shown here). It sets all of them "
-            + "or, if any ticket fails, none:");
+        text.AppendLine($"Run this in your {result.Shell} shell to set {names} from secret '{result.Secret}' "
+            + $"(alias '{result.Alias}'; the values are fetched when the snippet runs and never shown here). It sets "
+            + "all of them or, if any ticket fails, none:");
         text.AppendLine(result.Snippet);
         text.AppendLine();
         text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), run the "
@@ -167,8 +170,8 @@ public sealed partial class SecretTools
         text.AppendLine(result.Inline);
         text.AppendLine();
         text.AppendLine($"Each variable has its own ticket ({string.Join(", ", result.TicketIds)}); they expire at "
-            + $"{result.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}. If the snippet fails, ask for a new one; do not retry it. Do not "
-            + $"print the variables. When you are done, call cleanup with shell \"{result.Shell}\".");
+            + $"{result.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}. If the snippet fails, ask for a new one; do not retry it. "
+            + $"Do not print the variables. When you are done, call cleanup with shell \"{result.Shell}\".");
         if (result.Variables.Any(v => LooksFiltered(v.Variable)))
         {
             text.AppendLine("Note: some agents drop inherited variables whose names contain KEY, SECRET or TOKEN; set "

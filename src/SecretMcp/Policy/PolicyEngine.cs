@@ -40,8 +40,9 @@ public sealed class PolicyEngine
         var deny = matches.FirstOrDefault(m => m.Rule.Action == RuleAction.Deny && m.Match != RuleMatch.No);
         if (deny.Rule is not null)
         {
+            var uncertain = matches.Where(m => m.Rule.Action == RuleAction.Deny).All(m => m.Match != RuleMatch.Yes);
             return new PolicyDecision(Verdict.Refuse, Combine([]), deny.Rule.Name, matched, IsDefault: false,
-                OnUnknownFacts: matches.Where(m => m.Rule.Action == RuleAction.Deny).All(m => m.Match != RuleMatch.Yes));
+                OnUnknownFacts: uncertain);
         }
 
         var asks = matches.Where(m => m.Rule.Action == RuleAction.Ask && m.Match != RuleMatch.No).ToList();

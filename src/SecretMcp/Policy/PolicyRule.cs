@@ -2,7 +2,7 @@ namespace SecretMcp.Policy;
 
 /// <summary>
 /// One rule: which secrets it matches (every criterion given must hold) and what it says about
-/// them. A rule names at least one criterion.
+/// them. Rules from the config name at least one criterion; one without any matches every secret.
 /// </summary>
 public sealed record PolicyRule(
     string Name,

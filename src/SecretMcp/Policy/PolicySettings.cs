@@ -24,7 +24,7 @@ public sealed record PolicySettings(
     /// </summary>
     public static PolicySettings DevVault { get; } = Unconfigured with
     {
-        Rules = [new PolicyRule("dev vault (no config file)", RuleAction.Allow, PathGlob.TryParse("**", out _),
-            null, null, RuleLimits.None)],
+        // No criterion: matches every secret, also one named by id. The config file cannot say this.
+        Rules = [new PolicyRule("dev vault (no config file)", RuleAction.Allow, null, null, null, RuleLimits.None)],
     };
 }

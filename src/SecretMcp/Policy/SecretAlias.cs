@@ -25,7 +25,8 @@ public sealed record SecretAlias(string Name, SecretReference Secret, IReadOnlyL
 
         // Letters, digits, '-', '_' and '.': never a slash, so an alias cannot look like a folder path,
         // and never all digits, so it cannot look like a secret id.
-        if (!char.IsAsciiLetterOrDigit(name[0]) || name.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.')))
+        if (!char.IsAsciiLetterOrDigit(name[0])
+            || name.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.')))
         {
             return "an alias name starts with a letter or digit and holds only letters, digits, '-', '_' and '.'";
         }

@@ -44,7 +44,8 @@ public sealed partial class SecretServerClient
         var created = Parse(body, SecretServerWorkflowJsonContext.Default.AccessRequestCreatedWire);
         if (created is null || created.SecretAccessRequestId <= 0)
         {
-            throw new SecretServerUnavailableException("Secret Server accepted the access request but did not return its id.");
+            throw new SecretServerUnavailableException(
+                "Secret Server accepted the access request but did not return its id.");
         }
 
         return (created.SecretAccessRequestId, created.Status ?? "Pending");

@@ -6,7 +6,8 @@ namespace SecretMcp.Shells;
 /// </summary>
 public static class SnippetGroups
 {
-    public static SnippetSet ForVariables(ShellKind shell, IReadOnlyList<(string Variable, IReadOnlyList<string> Helper)> items)
+    public static SnippetSet ForVariables(
+        ShellKind shell, IReadOnlyList<(string Variable, IReadOnlyList<string> Helper)> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -50,7 +51,8 @@ public static class SnippetGroups
             var at = outer.IndexOf(InlinePlaceholder.Command, StringComparison.Ordinal);
             if (at < 0 || outer.IndexOf(InlinePlaceholder.Command, at + 1, StringComparison.Ordinal) >= 0)
             {
-                throw new InvalidOperationException("An inline snippet must hold the command placeholder exactly once.");
+                throw new InvalidOperationException(
+                    "An inline snippet must hold the command placeholder exactly once.");
             }
 
             inline = string.Concat(outer.AsSpan(0, at), inline, outer.AsSpan(at + InlinePlaceholder.Command.Length));

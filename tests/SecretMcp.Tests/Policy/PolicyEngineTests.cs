@@ -168,7 +168,9 @@ public sealed class PolicyEngineTests
     [Fact]
     public void The_dev_vault_policy_allows_everything_and_the_unconfigured_one_asks()
     {
-        new PolicyEngine(PolicySettings.DevVault, TicketLimits.Default).Decide(s_prodDb).Verdict.Should().Be(Verdict.Allow);
+        var dev = new PolicyEngine(PolicySettings.DevVault, TicketLimits.Default);
+        dev.Decide(s_prodDb).Verdict.Should().Be(Verdict.Allow);
+        dev.Decide(new SecretFacts(10, null, null)).Verdict.Should().Be(Verdict.Allow, "also when named by id");
         new PolicyEngine(PolicySettings.Unconfigured, TicketLimits.Default).Decide(s_prodDb).Verdict.Should().Be(Verdict.Ask);
     }
 
