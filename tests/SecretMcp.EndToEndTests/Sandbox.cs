@@ -23,6 +23,21 @@ public sealed class Sandbox : IDisposable
     /// <summary>The tool as built next to the tests: the same apphost a user's install runs.</summary>
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "secret-mcp");
 
+    /// <summary>The checkout the tests were built from (the folder holding SecretMcp.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SecretMcp.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            return folder?.FullName ?? throw new InvalidOperationException("SecretMcp.sln not found above the tests");
+        }
+    }
+
     /// <summary>What the tool and every shell of the test see, on top of the inherited environment.</summary>
     public IDictionary<string, string?> Environment => new Dictionary<string, string?>
     {
