@@ -66,6 +66,18 @@ public sealed class Sandbox : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
+        ApplyEnvironment(start);
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return new ShellRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Gives a process the sandbox's environment (null values remove a variable).</summary>
+    public void ApplyEnvironment(ProcessStartInfo start)
+    {
         foreach (var (key, value) in Environment)
         {
             if (value is null)
@@ -77,12 +89,6 @@ public sealed class Sandbox : IDisposable
                 start.Environment[key] = value;
             }
         }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return new ShellRun(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>Every file below HOME, as bytes: what the tool left on disk.</summary>

@@ -28,17 +28,7 @@ public sealed class TypeScriptClientTests : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = ClientsFolder,
         };
-        foreach (var (key, value) in _sandbox.Environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(key);
-            }
-            else
-            {
-                start.Environment[key] = value;
-            }
-        }
+        _sandbox.ApplyEnvironment(start);
 
         using var process = Process.Start(start)!;
         var stdoutTask = process.StandardOutput.ReadToEndAsync();
