@@ -93,9 +93,7 @@ public sealed class Sandbox : IDisposable
 
     /// <summary>Every file below HOME, as bytes: what the tool left on disk.</summary>
     public IEnumerable<(string Path, byte[] Content)> FilesUnderHome() =>
-        Directory.EnumerateFiles(Home, "*", SearchOption.AllDirectories)
-            .Where(p => new FileInfo(p).Attributes.HasFlag(FileAttributes.Normal) || File.Exists(p))
-            .Select(p => (p, SafeRead(p)));
+        Directory.EnumerateFiles(Home, "*", SearchOption.AllDirectories).Select(p => (p, SafeRead(p)));
 
     public void Dispose()
     {
