@@ -34,16 +34,21 @@ public static partial class PeerCredentials
 
     public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();
 
-    /// <summary>True when the peer runs as this process's user, or the platform checks access another way.</summary>
+    /// <summary>True when the peer runs as this process's user; false when that cannot be told.</summary>
     public static bool IsSameUser(Socket? socket)
     {
-        if (OperatingSystem.IsWindows())
+        if (socket is null)
         {
-            // TODO(#6): check the peer through SIO_AF_UNIX_GETPEERPID; the folder's ACL guards it until then.
-            return true;
+            return false;
         }
 
-        return socket is not null && PeerUid(socket) is { } uid && uid == GetEuid();
+        if (OperatingSystem.IsWindows())
+        {
+            // Not run in CI (Linux): compiled on every build; the folder's ACL is the first wall.
+            return WindowsPeer.IsSameUser(socket);
+        }
+
+        return PeerUid(socket) is { } uid && uid == GetEuid();
     }
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
