@@ -32,6 +32,18 @@ public static partial class PeerCredentials
         return null;
     }
 
+    /// <summary>The peer's pid at connect time on Linux, for the log only: access is decided on the uid.</summary>
+    public static int? PeerPid(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        Span<byte> credentials = stackalloc byte[12];
+        return socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials) < 12 ? null : MemoryMarshal.Read<int>(credentials);
+    }
+
     public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();
 
     /// <summary>True when the peer runs as this process's user; false when that cannot be told.</summary>

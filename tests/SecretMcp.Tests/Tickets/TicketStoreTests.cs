@@ -107,7 +107,7 @@ public sealed class TicketStoreTests
         store.Mint(s_grant);
         store.Redeem(used.Ticket);
 
-        store.RevokeAll().Should().Be(2);
+        store.RevokeAll().Should().HaveCount(2);
         store.Outstanding.Should().Be(0);
     }
 
