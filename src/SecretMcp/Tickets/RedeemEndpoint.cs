@@ -30,6 +30,16 @@ public sealed partial class RedeemEndpoint
 
     public async Task HandleAsync(HttpContext context)
     {
+        // A redeem carries nothing but its header; a body is refused before the ticket is touched,
+        // so a client cut off while sending one cannot lose the value it consumed.
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            AuditRefused(null, BrokerProblemCodes.RequestInvalid);
+            await WriteProblemAsync(context, 413, BrokerProblemCodes.RequestInvalid,
+                "a redeem request has no body; send only 'Authorization: Bearer <ticket>'").ConfigureAwait(false);
+            return;
+        }
+
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
