@@ -12,16 +12,27 @@ public static class UnixSocketHttp
             MaxConnectionsPerServer = maxConnections,
             ConnectCallback = async (_, cancellationToken) =>
             {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
+                // A full accept queue answers EAGAIN on a Unix socket (TCP would wait); like the
+                // redeem helper, try again shortly.
+                for (var attempt = 0; ; attempt++)
                 {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    try
+                    {
+                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch (SocketException e) when (e.SocketErrorCode is SocketError.TryAgain or SocketError.WouldBlock
+                        && attempt < 500)
+                    {
+                        socket.Dispose();
+                        await Task.Delay(10, cancellationToken);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
                 }
             },
         })
