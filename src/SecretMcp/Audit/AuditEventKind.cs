@@ -23,7 +23,7 @@ public static class AuditEventKind
     /// <summary>The broker refused a redemption; <c>code</c> holds the problem code.</summary>
     public const string RedemptionRefused = "redemption_refused";
 
-    /// <summary>A ticket that could still be redeemed was revoked; <c>reason</c> says why (cleanup, shutdown).</summary>
+    /// <summary>A ticket that could still be redeemed was revoked; <c>reason</c>: cleanup or shutdown.</summary>
     public const string Revoked = "revoked";
 
     public const string CleanedUp = "cleaned_up";

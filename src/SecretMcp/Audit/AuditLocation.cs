@@ -31,7 +31,8 @@ public static class AuditLocation
             return Path.Combine(xdg, "secret-mcp");
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
+        var home = Environment.GetFolderPath(
+            Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
         if (!Path.IsPathRooted(home))
         {
             throw new IOException($"Cannot tell this user's home folder; set {OverrideVariable} to a private folder.");

@@ -47,7 +47,8 @@ public static class AuditVerifier
 
             if (record.Seq != expectedSeq || record.Prev != expectedPrev)
             {
-                problems.Add(new AuditProblem(number, Explain(record, expectedSeq, record.Prev == expectedPrev, number)));
+                var explanation = Explain(record, expectedSeq, record.Prev == expectedPrev, number);
+                problems.Add(new AuditProblem(number, explanation));
             }
 
             lastSeq = record.Seq;
@@ -82,7 +83,8 @@ public static class AuditVerifier
         if (record.Seq > expectedSeq)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"event #{record.Seq} follows #{expectedSeq - 1}: {record.Seq - expectedSeq} line(s) before it were removed");
+                $"event #{record.Seq} follows #{expectedSeq - 1}: "
+                + $"{record.Seq - expectedSeq} line(s) before it were removed");
         }
 
         if (record.Seq < expectedSeq)

@@ -61,10 +61,12 @@ internal static class AuditCommand
             return ExitCodes.Ok;
         }
 
-        Console.Out.WriteLine($"{log.Path}: the hash chain is broken ({result.Problems.Count} problem(s) in {result.Lines} line(s)):");
+        Console.Out.WriteLine(
+            $"{log.Path}: the hash chain is broken ({result.Problems.Count} problem(s) in {result.Lines} line(s)):");
         foreach (var problem in result.Problems)
         {
-            Console.Out.WriteLine(problem.Line == 0 ? $"  {problem.Message}" : $"  line {problem.Line}: {problem.Message}");
+            Console.Out.WriteLine(
+                problem.Line == 0 ? $"  {problem.Message}" : $"  line {problem.Line}: {problem.Message}");
         }
 
         return ExitCodes.AuditBroken;
@@ -120,15 +122,16 @@ internal static class AuditCommand
             return Cells(line.ToString(CultureInfo.InvariantCulture), "", "(unreadable line; run audit --verify)");
         }
 
-        var secret = string.Join(' ', new[] { record.SecretId?.ToString(CultureInfo.InvariantCulture), record.SecretPath }
-            .Where(s => !string.IsNullOrEmpty(s)));
-        var client = string.Join(' ', new[] { record.Client, record.ClientVersion }.Where(s => !string.IsNullOrEmpty(s)));
-        var notes = string.Join("; ", new[] { record.Code, record.Reason, record.Detail }.Where(s => !string.IsNullOrEmpty(s)));
+        var secret = Join(" ", record.SecretId?.ToString(CultureInfo.InvariantCulture), record.SecretPath);
         return Cells(
             record.Seq.ToString(CultureInfo.InvariantCulture),
             record.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-            record.Event, client, record.Session, secret, record.Field, record.Variable, record.Shell, record.TicketId, notes);
+            record.Event, Join(" ", record.Client, record.ClientVersion), record.Session, secret, record.Field,
+            record.Variable, record.Shell, record.TicketId, Join("; ", record.Code, record.Reason, record.Detail));
     }
+
+    private static string Join(string separator, params string?[] parts) =>
+        string.Join(separator, parts.Where(p => !string.IsNullOrEmpty(p)));
 
     // Plain Text cells, never markup: the log holds what agents typed.
     private static IRenderable[] Cells(params string?[] values)

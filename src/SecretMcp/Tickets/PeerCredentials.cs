@@ -41,7 +41,8 @@ public static partial class PeerCredentials
         }
 
         Span<byte> credentials = stackalloc byte[12];
-        return socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials) < 12 ? null : MemoryMarshal.Read<int>(credentials);
+        var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials);
+        return length < 12 ? null : MemoryMarshal.Read<int>(credentials);
     }
 
     public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();

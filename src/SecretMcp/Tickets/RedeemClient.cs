@@ -68,7 +68,8 @@ public static class RedeemClient
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                var endpoint = new UnixDomainSocketEndPoint(socketPath);
+                await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
                 return socket;
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.TryAgain or SocketError.WouldBlock
