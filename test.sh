@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-for tool in dotnet node npm bash; do
+for tool in dotnet node npm bash curl; do
   command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is missing; install it first" >&2; exit 1; }
 done
 

@@ -9,6 +9,8 @@ namespace SecretMcp.EndToEndTests;
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
+    private readonly Dictionary<string, string?> _overrides = [];
+
     public Sandbox()
     {
         Root = Path.Combine(Path.GetTempPath(), "smt-e2e-" + Guid.NewGuid().ToString("N")[..10]);
@@ -39,17 +41,46 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>What the tool and every shell of the test see, on top of the inherited environment.</summary>
-    public IDictionary<string, string?> Environment => new Dictionary<string, string?>
+    public IDictionary<string, string?> Environment
     {
-        ["HOME"] = Home,
-        ["XDG_RUNTIME_DIR"] = null,
-        ["SECRET_MCP_RUNTIME_DIR"] = null,
-        // Verbose on purpose: no level may print a value or a token.
-        ["SECRET_MCP_LOG_LEVEL"] = "Trace",
-        ["DOTNET_NOLOGO"] = "1",
-    };
+        get
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["HOME"] = Home,
+                ["XDG_RUNTIME_DIR"] = null,
+                ["XDG_STATE_HOME"] = null,
+                ["SECRET_MCP_RUNTIME_DIR"] = null,
+                ["SECRET_MCP_STATE_DIR"] = null,
+                // serve must turn diagnostics off by itself, whatever the agent's environment says.
+                ["DOTNET_EnableDiagnostics"] = null,
+                ["SECRET_MCP_ALLOW_DIAGNOSTICS"] = null,
+                // Verbose on purpose: no level may print a value or a token.
+                ["SECRET_MCP_LOG_LEVEL"] = "Trace",
+                ["DOTNET_NOLOGO"] = "1",
+            };
+            foreach (var (key, value) in _overrides)
+            {
+                environment[key] = value;
+            }
 
-    public string RuntimeFolder => Path.Combine(Home, ".local", "state", "secret-mcp", "run");
+            return environment;
+        }
+    }
+
+    public string RuntimeFolder => _overrides.GetValueOrDefault("SECRET_MCP_RUNTIME_DIR")
+        ?? Path.Combine(Home, ".local", "state", "secret-mcp", "run");
+
+    /// <summary>The user's state folder, which holds the audit log.</summary>
+    public string StateFolder => Path.Combine(Home, ".local", "state", "secret-mcp");
+
+    public string AuditLogPath => Path.Combine(StateFolder, "audit.jsonl");
+
+    /// <summary>Sets (or, with null, removes) a variable for the tool and the shells of this test.</summary>
+    public void SetEnvironment(string name, string? value) => _overrides[name] = value;
+
+    /// <summary>The socket of the serve that minted <paramref name="ticket"/> (its middle part names it).</summary>
+    public string SocketOf(string ticket) => Path.Combine(RuntimeFolder, ticket.Split('.')[1] + ".sock");
 
     public string WriteFile(string name, string content)
     {

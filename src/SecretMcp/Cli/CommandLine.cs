@@ -15,6 +15,7 @@ public static class CommandLine
             RedeemCommand.Create(),
             DevServerCommand.Create(),
             DemoCommand.Create(),
+            AuditCommand.Create(),
         };
         return root;
     }

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SecretMcp.Audit;
 using SecretMcp.Auth;
 using SecretMcp.DevVault;
 using SecretMcp.Mcp;
@@ -41,14 +41,11 @@ public static partial class ServeHost
         {
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var store = app.Services.GetRequiredService<TicketStore>();
-            lifetime.ApplicationStopping.Register(() => LogStopping(logger, store.RevokeAll()));
+            var audit = app.Services.GetRequiredService<AuditTrail>();
+            lifetime.ApplicationStopping.Register(() => RevokeAllOnStop(store, audit, logger));
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows())
-            {
-                // Kestrel creates the socket with the umask's mode; the 0700 folder already shields it.
-                File.SetUnixFileMode(instance.SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            BrokerHosting.Tighten(instance);
 
             LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -73,17 +70,7 @@ public static partial class ServeHost
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
 
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            // The broker is tiny and local: small limits, short timeouts, so a silent or greedy
-            // client cannot hold it.
-            kestrel.Limits.MaxRequestBodySize = 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 8 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
-            kestrel.AddServerHeader = false;
-            kestrel.ListenUnixSocket(instance.SocketPath, listen => listen.Use(RejectOtherUsers));
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => BrokerHosting.Listen(kestrel, instance));
         builder.Services.AddRoutingCore();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -91,6 +78,9 @@ public static partial class ServeHost
         builder.Services.AddSingleton<TicketStore>();
         builder.Services.AddSingleton<SessionLedger>();
         builder.Services.AddSingleton<RedeemEndpoint>();
+        builder.Services.AddSingleton(services => new AuditTrail(
+            new AuditLog(AuditLocation.StateFolder()), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<AuditTrail>>(), () => ClientOf(services), instance.Id));
         builder.Services.AddSingleton<SecretServerClient>();
         builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http =>
         {
@@ -111,8 +101,7 @@ public static partial class ServeHost
             .WithTools<SecretTools>(toolJson);
 
         var app = builder.Build();
-        var endpoint = app.Services.GetRequiredService<RedeemEndpoint>();
-        app.MapPost("/v1/redeem", endpoint.HandleAsync);
+        BrokerHosting.MapRedeem(app);
         return app;
     }
 
@@ -139,18 +128,21 @@ public static partial class ServeHost
             services.GetRequiredService<ILogger<PasswordGrantSession>>());
     }
 
-    /// <summary>Drops any connection from another OS user before a byte of HTTP is read.</summary>
-    private static ConnectionDelegate RejectOtherUsers(ConnectionDelegate next) => async connection =>
+    /// <summary>When serve stops, no ticket it minted may work any more; each one revoked is audited.</summary>
+    private static void RevokeAllOnStop(TicketStore store, AuditTrail audit, ILogger logger)
     {
-        var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (!PeerCredentials.IsSameUser(socket))
+        var revoked = store.RevokeAll();
+        foreach (var entry in revoked)
         {
-            connection.Abort(new ConnectionAbortedException("The peer is not the user who runs secret-mcp."));
-            return;
+            audit.Record(AuditEvent.ForTicket(AuditEventKind.Revoked, entry, reason: "shutdown"));
         }
 
-        await next(connection).ConfigureAwait(false);
-    };
+        LogStopping(logger, revoked.Count);
+    }
+
+    /// <summary>The MCP client as it named itself, once it has initialized (stdio: one client per process).</summary>
+    private static AuditClient? ClientOf(IServiceProvider services) =>
+        services.GetService<McpServer>()?.ClientInfo is { } info ? new AuditClient(info.Name, info.Version) : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is ready: broker {Instance}, Secret Server {BaseUri}")]
     private static partial void LogReady(ILogger logger, string instance, string baseUri);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SecretMcp.Audit;
 using SecretMcp.SecretServer;
 using SecretMcp.Shells;
 using SecretMcp.Tickets;
@@ -21,13 +22,17 @@ public sealed partial class SecretTools
     private readonly SecretServerClient _secretServer;
     private readonly TicketStore _tickets;
     private readonly SessionLedger _ledger;
+    private readonly AuditTrail _audit;
     private readonly ILogger<SecretTools> _logger;
 
-    public SecretTools(SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, ILogger<SecretTools> logger)
+    public SecretTools(
+        SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, AuditTrail audit,
+        ILogger<SecretTools> logger)
     {
         _secretServer = secretServer;
         _tickets = tickets;
         _ledger = ledger;
+        _audit = audit;
         _logger = logger;
     }
 
@@ -49,6 +54,12 @@ public sealed partial class SecretTools
         string? field = null,
         CancellationToken cancellationToken = default)
     {
+        _audit.Record(new AuditEvent
+        {
+            Kind = AuditEventKind.Requested, Session = _ledger.SessionId, SecretPath = secret, Field = field,
+            Variable = variable, Shell = shell,
+        });
+
         if (!ShellNames.TryParse(shell, out var shellKind))
         {
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
@@ -78,6 +89,13 @@ public sealed partial class SecretTools
         catch (SecretServerException e)
         {
             LogRefused(_logger, reference.Label, e.GetType().Name);
+            AuditRequestRefused(reference.Label, e switch
+            {
+                NotSignedInException => BrokerProblemCodes.NotSignedIn,
+                SecretNotFoundException or FieldNotFoundException => BrokerProblemCodes.SecretNotFound,
+                SecretRequiresCommentException => BrokerProblemCodes.AccessDenied,
+                _ => BrokerProblemCodes.SecretServerUnavailable,
+            });
             return Error(e.Message + " Nothing was issued.");
         }
 
@@ -93,7 +111,25 @@ public sealed partial class SecretTools
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
         var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, Reason: null);
-        var minted = _tickets.Mint(grant);
+        MintedTicket minted;
+        try
+        {
+            minted = _tickets.Mint(grant);
+        }
+        catch (TicketLimitException e)
+        {
+            AuditRequestRefused(label, "ticket_limit");
+            return Error(e.Message + " Nothing was issued.");
+        }
+
+        if (!_audit.Record(AuditEvent.ForTicket(AuditEventKind.Minted, minted.Entry)))
+        {
+            // Fail closed: a ticket nobody can account for afterwards is not handed out.
+            minted.Entry.Revoke();
+            return Error("secret-mcp cannot write its audit log, so it hands out no tickets; ask the user to "
+                + "check the server's log (stderr). Nothing was issued.");
+        }
+
         _ledger.Record(name, minted.Entry.Id);
 
         var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Redeem(minted.Ticket));
@@ -151,6 +187,7 @@ public sealed partial class SecretTools
             if (entry.Revoke())
             {
                 revoked.Add(ticketId);
+                _audit.Record(AuditEvent.ForTicket(AuditEventKind.Revoked, entry, reason: "cleanup"));
             }
 
             if (entry.Delivered is { } shape)
@@ -161,6 +198,11 @@ public sealed partial class SecretTools
 
         var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed);
         LogCleanedUp(_logger, names.Count, revoked.Count);
+        _audit.Record(new AuditEvent
+        {
+            Kind = AuditEventKind.CleanedUp, Session = _ledger.SessionId, Shell = shellKind.Name(),
+            Variable = string.Join(',', names), Detail = $"{revoked.Count} ticket(s) revoked",
+        });
 
         var text = new StringBuilder();
         text.AppendLine(names.Count == 0
@@ -212,6 +254,11 @@ public sealed partial class SecretTools
 
         return text.ToString();
     }
+
+    private void AuditRequestRefused(string secret, string code) => _audit.Record(new AuditEvent
+    {
+        Kind = AuditEventKind.RequestRefused, Session = _ledger.SessionId, SecretPath = secret, Code = code,
+    });
 
     private static bool LooksFiltered(string variable) =>
         variable.Contains("KEY", StringComparison.OrdinalIgnoreCase)

@@ -22,6 +22,7 @@ public sealed class BrokerProblem
 public static class BrokerProblemCodes
 {
     public const string TicketMissing = "ticket_missing";
+    public const string RequestInvalid = "request_invalid";
     public const string TicketUnknown = "ticket_unknown";
     public const string TicketExpired = "ticket_expired";
     public const string TicketUsed = "ticket_used";

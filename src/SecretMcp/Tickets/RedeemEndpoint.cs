@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SecretMcp.Audit;
 using SecretMcp.SecretServer;
 using SecretMcp.Shells;
 
@@ -15,20 +16,34 @@ public sealed partial class RedeemEndpoint
 {
     private readonly TicketStore _store;
     private readonly SecretServerClient _secretServer;
+    private readonly AuditTrail _audit;
     private readonly ILogger<RedeemEndpoint> _logger;
 
-    public RedeemEndpoint(TicketStore store, SecretServerClient secretServer, ILogger<RedeemEndpoint> logger)
+    public RedeemEndpoint(
+        TicketStore store, SecretServerClient secretServer, AuditTrail audit, ILogger<RedeemEndpoint> logger)
     {
         _store = store;
         _secretServer = secretServer;
+        _audit = audit;
         _logger = logger;
     }
 
     public async Task HandleAsync(HttpContext context)
     {
+        // A redeem carries nothing but its header; a body is refused before the ticket is touched,
+        // so a client cut off while sending one cannot lose the value it consumed.
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            AuditRefused(null, BrokerProblemCodes.RequestInvalid);
+            await WriteProblemAsync(context, 413, BrokerProblemCodes.RequestInvalid,
+                "a redeem request has no body; send only 'Authorization: Bearer <ticket>'").ConfigureAwait(false);
+            return;
+        }
+
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
+            AuditRefused(null, BrokerProblemCodes.TicketMissing);
             await WriteProblemAsync(context, 401, BrokerProblemCodes.TicketMissing,
                 "no ticket: send it as 'Authorization: Bearer <ticket>'").ConfigureAwait(false);
             return;
@@ -49,6 +64,7 @@ public sealed partial class RedeemEndpoint
                 _ => (BrokerProblemCodes.TicketUnknown,
                     "this server does not know the ticket; ask the agent tool for a new one"),
             };
+            AuditRefused(entry, code);
             await WriteProblemAsync(context, 401, code, detail).ConfigureAwait(false);
             return;
         }
@@ -70,6 +86,7 @@ public sealed partial class RedeemEndpoint
                 _ => (503, BrokerProblemCodes.SecretServerUnavailable),
             };
             LogFetchFailed(_logger, entry.Id, code);
+            AuditRefused(entry, code);
             await WriteProblemAsync(context, status403, code, e.Message).ConfigureAwait(false);
             return;
         }
@@ -79,6 +96,7 @@ public sealed partial class RedeemEndpoint
             if (ValueLimits.Check(grant.Shell, value) is { } reason)
             {
                 LogNotRepresentable(_logger, entry.Id, grant.Shell.Name());
+                AuditRefused(entry, BrokerProblemCodes.ValueNotRepresentable);
                 await WriteProblemAsync(context, 422, BrokerProblemCodes.ValueNotRepresentable,
                     $"{grant.Variable} was not set: {reason}").ConfigureAwait(false);
                 return;
@@ -91,12 +109,17 @@ public sealed partial class RedeemEndpoint
             context.Response.Headers.CacheControl = "no-store";
             await context.Response.Body.WriteAsync(value, context.RequestAborted).ConfigureAwait(false);
             LogRedeemed(_logger, entry.Id, grant.SecretId, grant.Field, grant.Variable);
+            _audit.Record(AuditEvent.ForTicket(AuditEventKind.Redeemed, entry));
         }
         finally
         {
             Array.Clear(value);
         }
     }
+
+    private void AuditRefused(TicketEntry? entry, string code) => _audit.Record(entry is null
+        ? new AuditEvent { Kind = AuditEventKind.RedemptionRefused, Code = code }
+        : AuditEvent.ForTicket(AuditEventKind.RedemptionRefused, entry, code));
 
     private static async Task WriteProblemAsync(HttpContext context, int status, string code, string detail)
     {
