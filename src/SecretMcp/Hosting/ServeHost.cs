@@ -101,10 +101,12 @@ public static partial class ServeHost
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
+        toolJson.TypeInfoResolverChain.Add(CatalogJsonContext.Default);
         builder.Services
             .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
-            .WithTools<SecretTools>(toolJson);
+            .WithTools<SecretTools>(toolJson)
+            .WithTools<CatalogTools>(toolJson);
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<RedeemEndpoint>();

@@ -57,7 +57,8 @@ public sealed partial class RedeemEndpoint
         byte[] value;
         try
         {
-            value = await _secretServer.ReadFieldAsync(grant.SecretId, grant.Field, context.RequestAborted)
+            value = await _secretServer.ReadFieldAsync(
+                grant.SecretId, grant.Field, new FieldReadRequest(grant.Reason, grant.TicketNumber), context.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (SecretServerException e)
@@ -65,8 +66,10 @@ public sealed partial class RedeemEndpoint
             var (status403, code) = e switch
             {
                 NotSignedInException => (403, BrokerProblemCodes.NotSignedIn),
-                SecretNotFoundException or FieldNotFoundException => (403, BrokerProblemCodes.SecretNotFound),
-                SecretRequiresCommentException => (403, BrokerProblemCodes.AccessDenied),
+                SecretServerConfigurationException => (503, BrokerProblemCodes.SecretServerMisconfigured),
+                SecretNotFoundException => (403, BrokerProblemCodes.SecretNotFound),
+                SecretAccessDeniedException or SecretRequiresCommentException or SecretRequiresApprovalException
+                    or SecretCheckedOutException => (403, BrokerProblemCodes.AccessDenied),
                 _ => (503, BrokerProblemCodes.SecretServerUnavailable),
             };
             LogFetchFailed(_logger, entry.Id, code);
