@@ -155,10 +155,9 @@ public sealed partial class SecretServerClient
             candidates);
     }
 
+    /// <summary>Whole segments only: the suffix starts with a backslash, so "\\web" never matches "\\cobweb".</summary>
     private static bool FolderEndsWith(string folderPath, string suffix) =>
-        string.Equals(folderPath, suffix, StringComparison.OrdinalIgnoreCase)
-        || folderPath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-            && folderPath[^(suffix.Length + 1)..].StartsWith('\\');
+        folderPath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>All pages of a search, up to a cap. Query keys as Secret Server's own clients send them.</summary>
     private async Task<List<SecretSummaryWire>> SearchRecordsAsync(string text, bool exact, CancellationToken cancellationToken)

@@ -18,16 +18,19 @@ public static class SecretServerTransport
     /// <summary>Marks a POST as safe to retry (token grants); GET and HEAD always are.</summary>
     public static readonly HttpRequestOptionsKey<bool> Retryable = new("secret-mcp.retryable");
 
-    /// <summary>Registers the named client <see cref="SecretServerClient.HttpClientName"/>.</summary>
+    /// <summary>
+    /// Registers the named client <see cref="SecretServerClient.HttpClientName"/>. The proxy variables
+    /// come from <paramref name="environment"/> (the process environment when null).
+    /// </summary>
     /// <exception cref="SecretServerConfigurationException">The CA bundle or proxy setting is unusable.</exception>
     public static IHttpClientBuilder AddSecretServerHttpClient(
-        this IServiceCollection services, SecretServerOptions options)
+        this IServiceCollection services, SecretServerOptions options, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
         // Read the bundle and proxy now, so a bad setting stops serve at start and not at the first call.
         var trust = ServerCertificateTrust.Create(options.CaBundlePath);
-        var proxy = EnvironmentProxy.Create(options);
+        var proxy = EnvironmentProxy.Create(options, environment);
 
         var builder = services.AddHttpClient(SecretServerClient.HttpClientName, http =>
         {
