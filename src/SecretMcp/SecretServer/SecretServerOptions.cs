@@ -94,7 +94,7 @@ public sealed class SecretServerOptions
             AttemptTimeout = Seconds(environment, TimeoutVariable, defaults.AttemptTimeout, 1, 600),
             TotalTimeout = Seconds(environment, TotalTimeoutVariable, defaults.TotalTimeout, 1, 3600),
             ConnectTimeout = Seconds(environment, ConnectTimeoutVariable, defaults.ConnectTimeout, 1, 600),
-            MaxRetries = (int)Number(environment, MaxRetriesVariable, defaults.MaxRetries, 0, 10),
+            MaxRetries = WholeNumber(environment, MaxRetriesVariable, defaults.MaxRetries, 0, 10),
             Proxy = proxy,
             DirectConnection = direct,
             NoProxy = environment(NoProxyVariable),
@@ -103,6 +103,14 @@ public sealed class SecretServerOptions
 
     private static TimeSpan Seconds(Func<string, string?> environment, string name, TimeSpan fallback, int min, int max) =>
         TimeSpan.FromSeconds(Number(environment, name, fallback.TotalSeconds, min, max));
+
+    private static int WholeNumber(Func<string, string?> environment, string name, int fallback, int min, int max)
+    {
+        var value = Number(environment, name, fallback, min, max);
+        return value == Math.Floor(value)
+            ? (int)value
+            : throw new SecretServerConfigurationException($"{name} must be a whole number from {min} to {max}.");
+    }
 
     private static double Number(Func<string, string?> environment, string name, double fallback, int min, int max)
     {
