@@ -113,7 +113,7 @@ internal static partial class SecretServerEndpoints
     }
 
     /// <summary>One page of <paramref name="all"/> in Secret Server's paging envelope (skip and take from the query).</summary>
-    private static PagingResponse<T> Page<T>(HttpContext context, List<T> all, string sortedBy)
+    private static PagingResponse<T> Page<T>(HttpContext context, List<T> all, string sortedBy, string direction = "Asc")
     {
         var skip = Math.Max(GetInt(context, "skip") ?? 0, 0);
         var take = GetInt(context, "take") is { } t && t > 0 ? t : DefaultTake;
@@ -133,7 +133,7 @@ internal static partial class SecretServerEndpoints
             HasPrev = skip > 0,
             NextSkip = hasNext ? skip + take : 0,
             PrevSkip = Math.Max(skip - take, 0),
-            SortBy = [new SortResponse { Name = sortedBy, Direction = "Asc" }],
+            SortBy = [new SortResponse { Name = sortedBy, Direction = direction }],
         };
     }
 }

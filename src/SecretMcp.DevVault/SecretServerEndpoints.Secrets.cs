@@ -244,7 +244,7 @@ internal static partial class SecretServerEndpoints
                 TicketNumber = a.TicketNumber,
             })
             .ToList();
-        return WriteJsonAsync(context, 200, Page(context, records, "dateRecorded"),
+        return WriteJsonAsync(context, 200, Page(context, records, "dateRecorded", "Desc"),
             DevVaultJsonContext.Default.PagingResponseAuditResponse);
     }
 
