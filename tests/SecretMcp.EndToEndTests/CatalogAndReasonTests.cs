@@ -111,8 +111,10 @@ public sealed partial class CatalogAndReasonTests : IDisposable
         var structured = ToolSession.StructuredOf(issued);
         var variable = structured.GetProperty("variable").GetString()!;
 
+        // A proxy in the environment is for Secret Server traffic; redeem's Unix socket never uses one.
         var run = await _sandbox.RunAsync("bash",
-            structured.GetProperty("snippet").GetString() + $"\nprintf '%s' \"${variable}\" | sha256sum");
+            "export HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9\n"
+            + structured.GetProperty("snippet").GetString() + $"\nprintf '%s' \"${variable}\" | sha256sum");
         run.Code.Should().Be(0, run.Stderr);
         run.Stdout.Split(' ')[0].Should().Be(Canary.Sha256(CommentedValue));
 
@@ -129,6 +131,34 @@ public sealed partial class CatalogAndReasonTests : IDisposable
 
         Canary.AssertAbsent("tool results", string.Join("\n", _results));
         Canary.AssertAbsent("the shell's stderr", run.Stderr);
+    }
+
+    [Fact]
+    public async Task A_secret_server_error_at_redemption_fails_the_snippet_without_leaking()
+    {
+        // Case C13: faults from the seed file; every field read answers 500.
+        var seed = s_seed.TrimEnd().TrimEnd('}') + """
+            , "faults": [ { "path": "/api/v1/secrets/*/fields/*", "kind": "status", "status": 500 } ] }
+            """;
+        await using var session = await ToolSession.StartAsync(
+            _sandbox, "serve", "--dev", "--seed", _sandbox.WriteFile("fault-seed.json", seed));
+
+        var issued = await CallAsync(session, "get_secret_environment_variable",
+            new() { ["secret"] = "e2e/db", ["shell"] = "bash", ["variable"] = "DB_PW" });
+        issued.IsError.Should().NotBe(true, ToolSession.TextOf(issued));
+
+        var run = await _sandbox.RunAsync("bash", ToolSession.StructuredOf(issued).GetProperty("snippet").GetString()
+            + "\nrc=$?; echo \"rc=$rc set=${DB_PW+yes}\"; exit $rc");
+
+        run.Code.Should().NotBe(0);
+        run.Stdout.Should().Be("rc=1 set=\n", "the variable stays unset");
+        run.Stderr.Should().Contain("secret_server_unavailable").And.Contain("HTTP 500");
+        run.Stderr.Should().NotContainEquivalentOf("bearer").And.NotContain("smt1.");
+        Canary.AssertAbsent("the shell's output", run.Stdout + run.Stderr);
+
+        await session.DisposeAsync();
+        Canary.AssertAbsent("serve's stderr", session.Stderr);
+        session.Stderr.Should().NotContainEquivalentOf("bearer ");
     }
 
     /// <summary>The newest audit record of a secret in the dev vault that serve started.</summary>
