@@ -17,7 +17,9 @@ public sealed class DevVaultFault
 
     public DevVaultFaultKind Kind { get; set; } = DevVaultFaultKind.Status;
 
-    /// <summary>The status of a <see cref="DevVaultFaultKind.Status"/> fault (default 503) or an HTML answer (default 200).</summary>
+    /// <summary>
+    /// The status of a <see cref="DevVaultFaultKind.Status"/> fault (default 503) or of an HTML answer (default 200).
+    /// </summary>
     public int? Status { get; init; }
 
     /// <summary>Sent as <c>Retry-After</c> (seconds) with a status fault.</summary>
@@ -56,7 +58,7 @@ public sealed class DevVaultFault
 [JsonConverter(typeof(JsonStringEnumConverter<DevVaultFaultKind>))]
 public enum DevVaultFaultKind
 {
-    /// <summary>Answer with <see cref="DevVaultFault.Status"/> (5xx, 429, ...) and a Secret Server style error body.</summary>
+    /// <summary>Answer with <see cref="DevVaultFault.Status"/> (5xx, 429, ...) and Secret Server's error body.</summary>
     Status,
 
     /// <summary>Wait <see cref="DevVaultFault.DelayMilliseconds"/>, then answer normally.</summary>

@@ -25,7 +25,7 @@ public sealed class DevVaultOptions
     /// <summary>When set, the vault speaks HTTPS with this certificate (it must hold its private key).</summary>
     public X509Certificate2? Certificate { get; init; }
 
-    /// <summary>The host name in <see cref="DevVaultServer.BaseUri"/>; the vault listens on 127.0.0.1 whatever it is.</summary>
+    /// <summary>The host name in <see cref="DevVaultServer.BaseUri"/>; the vault listens on 127.0.0.1 anyway.</summary>
     public string HostName { get; init; } = "127.0.0.1";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -102,7 +102,8 @@ public sealed class DevVaultServer : IAsyncDisposable
     public void RevokeAllTokens() => _state.RevokeAllTokens();
 
     /// <summary>The audit trail of a secret: (action, user, notes, ticket number), oldest first.</summary>
-    public IReadOnlyList<(string Action, string Username, string? Notes, string? TicketNumber)> AuditsOf(int secretId) =>
+    public IReadOnlyList<(string Action, string Username, string? Notes, string? TicketNumber)> AuditsOf(
+        int secretId) =>
         _state.FindById(secretId) is { } secret
             ? _state.AuditsOf(secret).Select(a => (a.Action, a.Username, a.Notes, a.TicketNumber)).ToList()
             : [];
@@ -154,7 +155,8 @@ public sealed class DevVaultServer : IAsyncDisposable
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json; charset=utf-8";
                 context.Response.ContentLength = 4096;
-                await context.Response.WriteAsync("{\"records\":[{\"id\":", context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync("{\"records\":[{\"id\":", context.RequestAborted)
+                    .ConfigureAwait(false);
                 await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 context.Abort();
                 return;
@@ -184,7 +186,8 @@ public sealed class DevVaultServer : IAsyncDisposable
                 return;
 
             default:
-                await AnswerWithStatusAsync(context, fault.Status ?? 503, fault.RetryAfterSeconds).ConfigureAwait(false);
+                await AnswerWithStatusAsync(context, fault.Status ?? 503, fault.RetryAfterSeconds)
+                    .ConfigureAwait(false);
                 return;
         }
     }

@@ -61,7 +61,8 @@ internal static partial class SecretServerEndpoints
             && (string.IsNullOrEmpty(text) || MatchesText(s, text, exact, fieldName, fieldSlug)));
 
         var sortName = GetQuery(context, "sortBy[0].name") ?? "name";
-        var descending = string.Equals(GetQuery(context, "sortBy[0].direction"), "Desc", StringComparison.OrdinalIgnoreCase);
+        var descending = string.Equals(
+            GetQuery(context, "sortBy[0].direction"), "Desc", StringComparison.OrdinalIgnoreCase);
         var sorted = string.Equals(sortName, "id", StringComparison.OrdinalIgnoreCase)
             ? selected.OrderBy(s => s.Id)
             : selected.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.Id);
@@ -112,8 +113,9 @@ internal static partial class SecretServerEndpoints
         return secret.Path.StartsWith(folder.Path + "\\", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>One page of <paramref name="all"/> in Secret Server's paging envelope (skip and take from the query).</summary>
-    private static PagingResponse<T> Page<T>(HttpContext context, List<T> all, string sortedBy, string direction = "Asc")
+    /// <summary>One page of <paramref name="all"/> in Secret Server's paging envelope (skip, take from the query).</summary>
+    private static PagingResponse<T> Page<T>(
+        HttpContext context, List<T> all, string sortedBy, string direction = "Asc")
     {
         var skip = Math.Max(GetInt(context, "skip") ?? 0, 0);
         var take = GetInt(context, "take") is { } t && t > 0 ? t : DefaultTake;

@@ -25,7 +25,8 @@ internal static partial class SecretServerEndpoints
         app.MapPost("/api/v1/secrets/{id}/restricted", context => WithSecretAsync(context, state, SeedPermission.List,
             (user, secret) => ReadAsync(context, state, user, secret, slug: null, restricted: true)));
         app.MapPost("/api/v1/secrets/{id}/restricted/fields/{slug}", context => WithSecretAsync(context, state,
-            SeedPermission.List, (user, secret) => ReadAsync(context, state, user, secret, RouteSlug(context), restricted: true)));
+            SeedPermission.List,
+            (user, secret) => ReadAsync(context, state, user, secret, RouteSlug(context), restricted: true)));
 
         app.MapGet("/api/v1/secrets/{id}/summary", context => WithSecretAsync(context, state, SeedPermission.List,
             (user, secret) => WriteJsonAsync(context, 200, Summary(state, secret),
@@ -102,7 +103,8 @@ internal static partial class SecretServerEndpoints
             field = secret.Fields.FirstOrDefault(f => string.Equals(f.Slug, slug, StringComparison.Ordinal));
             if (field is null)
             {
-                await WriteErrorAsync(context, InventedFieldNotFound, "INVENTED: Field not found.").ConfigureAwait(false);
+                await WriteErrorAsync(context, InventedFieldNotFound, "INVENTED: Field not found.")
+                    .ConfigureAwait(false);
                 return;
             }
         }

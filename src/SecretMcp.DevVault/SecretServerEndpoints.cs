@@ -33,7 +33,7 @@ internal static partial class SecretServerEndpoints
         MapFolders(app, state);
     }
 
-    /// <summary>Runs <paramref name="next"/> for a valid bearer; 401 for an unknown one, 403 for an expired one.</summary>
+    /// <summary>Runs <paramref name="next"/> for a valid bearer: 401 when unknown, 403 when expired.</summary>
     private static async Task WithUserAsync(HttpContext context, VaultState state, Func<VaultUser, Task> next)
     {
         var token = BearerOf(context);
@@ -90,7 +90,7 @@ internal static partial class SecretServerEndpoints
         return id == 0 ? state.FindByPath(GetQuery(context, "secretPath")) : state.FindById(id);
     }
 
-    /// <summary>Secret Server binds query keys case-insensitively, and some clients prefix them with <c>paging.</c>.</summary>
+    /// <summary>Secret Server binds query keys case-insensitively; some clients prefix them with <c>paging.</c>.</summary>
     private static string? GetQuery(HttpContext context, string key)
     {
         foreach (var (name, value) in context.Request.Query)

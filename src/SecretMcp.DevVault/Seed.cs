@@ -178,7 +178,7 @@ public sealed class SeedUser
     /// <summary>When set, the password grant also needs this code in the <c>OTP</c> header (two-factor).</summary>
     public string? Otp { get; init; }
 
-    /// <summary>Whether <c>/secret-templates/{id}</c> answers this user; many real accounts may not read templates.</summary>
+    /// <summary>Whether <c>/secret-templates/{id}</c> answers this user; many real accounts may not.</summary>
     public bool CanViewTemplates { get; set; } = true;
 }
 

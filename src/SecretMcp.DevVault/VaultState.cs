@@ -37,7 +37,8 @@ internal sealed class VaultState
         foreach (var user in seed.Users)
         {
             _users[user.Username] = new VaultUser(
-                userId++, user.Username, user.Password, user.DisplayName ?? user.Username, user.Otp, user.CanViewTemplates);
+                userId++, user.Username, user.Password, user.DisplayName ?? user.Username, user.Otp,
+                user.CanViewTemplates);
         }
 
         var templateIds = new Dictionary<string, VaultTemplate>(StringComparer.OrdinalIgnoreCase);
@@ -62,7 +63,8 @@ internal sealed class VaultState
                 var templateField = template.Fields.FirstOrDefault(t => t.Slug == f.Slug);
                 if (templateField is null)
                 {
-                    templateField = new TemplateField(nextFieldId++, f.Slug, f.Name ?? f.Slug, f.IsPassword, f.IsFile, f.IsNotes);
+                    templateField = new TemplateField(
+                        nextFieldId++, f.Slug, f.Name ?? f.Slug, f.IsPassword, f.IsFile, f.IsNotes);
                     template.Fields.Add(templateField);
                 }
 
@@ -110,7 +112,8 @@ internal sealed class VaultState
         return normalized is null ? null : _foldersByPath.GetValueOrDefault(normalized);
     }
 
-    public IEnumerable<VaultFolder> ChildFolders(int id) => _folders.Values.Where(f => f.ParentId == id).OrderBy(f => f.Name);
+    public IEnumerable<VaultFolder> ChildFolders(int id) =>
+        _folders.Values.Where(f => f.ParentId == id).OrderBy(f => f.Name);
 
     public VaultTemplate? FindTemplate(int id) => _templates.GetValueOrDefault(id);
 
@@ -118,14 +121,16 @@ internal sealed class VaultState
 
     public bool CheckPassword(string username, string password) =>
         _users.TryGetValue(username, out var user)
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(user.Password), Encoding.UTF8.GetBytes(password));
+        && CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(user.Password), Encoding.UTF8.GetBytes(password));
 
     // ---- tokens ----
 
     public (IssuedToken Access, IssuedToken? Refresh) IssueTokens(string username, int refreshesUsed)
     {
         var now = Time.GetUtcNow();
-        var access = new IssuedToken(NewOpaqueToken(), username, now.AddSeconds(Settings.TokenLifetimeSeconds), refreshesUsed);
+        var access = new IssuedToken(
+            NewOpaqueToken(), username, now.AddSeconds(Settings.TokenLifetimeSeconds), refreshesUsed);
         _accessTokens[access.Value] = access;
 
         IssuedToken? refresh = null;
@@ -236,7 +241,8 @@ internal sealed class VaultState
         {
             secret.Audits.Add(new AuditEntry(
                 _nextAuditId++, action, username, FindUser(username)?.DisplayName ?? username, Time.GetUtcNow(),
-                string.IsNullOrWhiteSpace(notes) ? null : notes, string.IsNullOrWhiteSpace(ticketNumber) ? null : ticketNumber));
+                string.IsNullOrWhiteSpace(notes) ? null : notes,
+                string.IsNullOrWhiteSpace(ticketNumber) ? null : ticketNumber));
         }
     }
 
@@ -341,7 +347,8 @@ internal sealed record VaultSettings(
     string Version,
     bool AutoCommentSatisfiesComment);
 
-internal sealed record VaultUser(int Id, string Username, string Password, string DisplayName, string? Otp, bool CanViewTemplates);
+internal sealed record VaultUser(
+    int Id, string Username, string Password, string DisplayName, string? Otp, bool CanViewTemplates);
 
 internal sealed record VaultFolder(int Id, string Name, string Path, int ParentId);
 

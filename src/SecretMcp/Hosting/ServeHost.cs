@@ -32,7 +32,8 @@ public static partial class ServeHost
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
         var connection = vault is not null
-            ? new SecretServerConnection(new SecretServerOptions { BaseUri = vault.BaseUri }, vault.Username, vault.Password)
+            ? new SecretServerConnection(
+                new SecretServerOptions { BaseUri = vault.BaseUri }, vault.Username, vault.Password)
             : SecretServerConnection.FromEnvironment();
         foreach (var note in connection?.Options.BaseUrlNotes ?? [])
         {

@@ -5,7 +5,9 @@ namespace SecretMcp.Hosting;
 /// <summary>How serve was asked to run.</summary>
 public sealed record ServeOptions(bool Dev, string? SeedPath);
 
-/// <summary>Where Secret Server is, how to reach it and who signs in, until the config file and login land (#5, #7).</summary>
+/// <summary>
+/// Where Secret Server is, how to reach it and who signs in, until the config file and login land (#5, #7).
+/// </summary>
 public sealed record SecretServerConnection(SecretServerOptions Options, string? Username, string? Password)
 {
     public const string BaseUrlVariable = SecretServerOptions.BaseUrlVariable;

@@ -8,7 +8,8 @@ namespace SecretMcp.Mcp;
 
 public sealed record SearchSecretsResult(string Query, IReadOnlyList<SecretListing> Secrets, int Total, bool Truncated);
 
-public sealed record SecretListing(int Id, string Name, string Path, string Folder, string Template, SecretFlagsResult Flags)
+public sealed record SecretListing(
+    int Id, string Name, string Path, string Folder, string Template, SecretFlagsResult Flags)
 {
     public static SecretListing From(SecretCandidate candidate) => new(
         candidate.Id, candidate.Name, ForModel(candidate.Path), ForModel(candidate.FolderPath), candidate.Template,

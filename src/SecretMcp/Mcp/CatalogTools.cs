@@ -72,7 +72,8 @@ public sealed partial class CatalogTools
         return new CallToolResult
         {
             Content = [new TextContentBlock { Text = model.ToString() }],
-            StructuredContent = JsonSerializer.SerializeToElement(result, CatalogJsonContext.Default.SearchSecretsResult),
+            StructuredContent = JsonSerializer.SerializeToElement(
+                result, CatalogJsonContext.Default.SearchSecretsResult),
         };
     }
 
@@ -103,7 +104,8 @@ public sealed partial class CatalogTools
         }
 
         var fields = metadata.Fields
-            .Select(f => new FieldResult(f.Slug, f.Name, f.IsFile ? "file" : f.IsNotes ? "notes" : "text", f.IsPassword))
+            .Select(f => new FieldResult(
+                f.Slug, f.Name, f.IsFile ? "file" : f.IsNotes ? "notes" : "text", f.IsPassword))
             .ToList();
         var result = new DescribeSecretResult(
             metadata.Id, metadata.Name, ForModel(metadata.Path), ForModel(metadata.FolderPath), metadata.Template,
@@ -115,7 +117,8 @@ public sealed partial class CatalogTools
         return new CallToolResult
         {
             Content = [new TextContentBlock { Text = DescribeForModel(result) }],
-            StructuredContent = JsonSerializer.SerializeToElement(result, CatalogJsonContext.Default.DescribeSecretResult),
+            StructuredContent = JsonSerializer.SerializeToElement(
+                result, CatalogJsonContext.Default.DescribeSecretResult),
         };
     }
 
@@ -126,7 +129,8 @@ public sealed partial class CatalogTools
         text.AppendLine($"Reading it: {result.Access.Description}.");
         if (result.Access.ReasonRequired)
         {
-            text.AppendLine("Pass reason to get_secret_environment_variable: it is required and recorded in the audit log.");
+            text.AppendLine(
+                "Pass reason to get_secret_environment_variable: it is required and recorded in the audit log.");
         }
 
         if (result.Fields.Count == 0)

@@ -14,7 +14,7 @@ public sealed record SecretMetadata(
     SecretFlags Flags,
     SecretAccess Access)
 {
-    /// <summary>Why <see cref="Fields"/> is empty when the fields could not be listed without viewing the secret.</summary>
+    /// <summary>Why <see cref="Fields"/> is empty when they could not be listed without viewing the secret.</summary>
     public string? FieldsUnavailableReason { get; init; }
 
     /// <summary>The folder path plus the name, in Secret Server's backslash form.</summary>
@@ -79,7 +79,8 @@ public sealed record SecretAccess(SecretAccessKind Kind, string? CheckedOutBy = 
 
     public bool NeedsComment => Kind is SecretAccessKind.RequiresComment or SecretAccessKind.RequiresCheckoutAndComment;
 
-    public bool NeedsCheckout => Kind is SecretAccessKind.RequiresCheckout or SecretAccessKind.RequiresCheckoutAndComment;
+    public bool NeedsCheckout =>
+        Kind is SecretAccessKind.RequiresCheckout or SecretAccessKind.RequiresCheckoutAndComment;
 
     /// <summary>For the model: what reading this secret takes, in a few words.</summary>
     public string Describe() => Kind switch

@@ -72,7 +72,8 @@ public sealed record SecretReference
     /// <summary>A folder path as Secret Server spells it (<c>\a\b</c>); the root folder is <c>\</c>.</summary>
     public static string NormalizeFolderPath(string? path)
     {
-        var segments = (path ?? "").Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var segments = (path ?? "").Split(
+            ['/', '\\'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return segments.Length == 0 ? "\\" : "\\" + string.Join('\\', segments);
     }
 }

@@ -66,7 +66,8 @@ public sealed partial class SecretServerClient
         return new SecretSearchResult(secrets, matching.Count, matching.Count > limit);
     }
 
-    private async Task<SecretSummaryWire> ResolveSummaryAsync(SecretReference reference, CancellationToken cancellationToken)
+    private async Task<SecretSummaryWire> ResolveSummaryAsync(
+        SecretReference reference, CancellationToken cancellationToken)
     {
         if (reference.Id is { } id)
         {
@@ -160,7 +161,8 @@ public sealed partial class SecretServerClient
         folderPath.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>All pages of a search, up to a cap. Query keys as Secret Server's own clients send them.</summary>
-    private async Task<List<SecretSummaryWire>> SearchRecordsAsync(string text, bool exact, CancellationToken cancellationToken)
+    private async Task<List<SecretSummaryWire>> SearchRecordsAsync(
+        string text, bool exact, CancellationToken cancellationToken)
     {
         var records = new List<SecretSummaryWire>();
         var skip = 0;
@@ -214,7 +216,8 @@ public sealed partial class SecretServerClient
         try
         {
             var folder = await SendForJsonAsync(
-                ApiCall.Get($"api/v1/folders/{Id(folderId.Value)}", "the folder lookup", $"folder {Id(folderId.Value)}"),
+                ApiCall.Get(
+                    $"api/v1/folders/{Id(folderId.Value)}", "the folder lookup", $"folder {Id(folderId.Value)}"),
                 SecretServerJsonContext.Default.FolderWire, cancellationToken).ConfigureAwait(false);
             path = SecretReference.NormalizeFolderPath(folder.FolderPath ?? folder.FolderName);
         }
@@ -232,7 +235,8 @@ public sealed partial class SecretServerClient
     /// Whether this account may read the secret now (Secret Server's <c>/state</c>). Servers without
     /// that endpoint get <see cref="SecretAccess.Unknown"/>, and the flags decide.
     /// </summary>
-    private async Task<SecretAccess> GetAccessAsync(int secretId, SecretFlags flags, CancellationToken cancellationToken)
+    private async Task<SecretAccess> GetAccessAsync(
+        int secretId, SecretFlags flags, CancellationToken cancellationToken)
     {
         SecretStateWire state;
         try
@@ -266,7 +270,8 @@ public sealed partial class SecretServerClient
             "RequiresCheckoutAndComment" => SecretAccessKind.RequiresCheckoutAndComment,
             "RequiresApproval" => SecretAccessKind.RequiresApproval,
             "RequiresCheckoutPendingRPC" => SecretAccessKind.PasswordChangePending,
-            "RequiresDoubleLockPassword" or "CreateDoubleLockPassword" or "DoubleLockNoAccess" => SecretAccessKind.DoubleLock,
+            "RequiresDoubleLockPassword" or "CreateDoubleLockPassword" or "DoubleLockNoAccess" =>
+                SecretAccessKind.DoubleLock,
             "CannotView" => SecretAccessKind.CannotView,
             "RequiresUndelete" => SecretAccessKind.Inactive,
             _ => SecretAccessKind.Unknown,
@@ -309,7 +314,8 @@ public sealed partial class SecretServerClient
                 var fields = (template.Fields ?? [])
                     .Where(f => !string.IsNullOrEmpty(f.FieldSlugName))
                     .Select(f => new FieldMetadata(
-                        f.FieldSlugName!, f.DisplayName ?? f.Name ?? f.FieldSlugName!, f.IsPassword, f.IsFile, f.IsNotes))
+                        f.FieldSlugName!, f.DisplayName ?? f.Name ?? f.FieldSlugName!, f.IsPassword, f.IsFile,
+                        f.IsNotes))
                     .ToList();
                 if (fields.Count > 0)
                 {

@@ -46,12 +46,15 @@ public sealed partial class SecretServerClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (call.Body is not null)
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(call.Body, SecretServerJsonContext.Default.RestrictedArgsWire);
+                var json = JsonSerializer.SerializeToUtf8Bytes(
+                    call.Body, SecretServerJsonContext.Default.RestrictedArgsWire);
                 request.Content = new ByteArrayContent(json);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                request.Content.Headers.ContentType =
+                    new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             }
 
-            using var response = await SecretServerHttp.SendAsync(http, request, cancellationToken).ConfigureAwait(false);
+            using var response = await SecretServerHttp.SendAsync(http, request, cancellationToken)
+                .ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
 

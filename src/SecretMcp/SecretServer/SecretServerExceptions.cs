@@ -12,7 +12,7 @@ public abstract class SecretServerException : Exception
     }
 }
 
-/// <summary>No usable Secret Server session: not signed in, the sign-in was refused, or the session expired for good.</summary>
+/// <summary>No usable Secret Server session: not signed in, sign-in refused, or the session expired for good.</summary>
 public sealed class NotSignedInException(string message, Exception? inner = null)
     : SecretServerException(message, inner);
 

@@ -25,16 +25,19 @@ internal static class SecretServerHttp
         }
         catch (HttpRequestException e) when (FindInner<UntrustedServerCertificateException>(e) is { } untrusted)
         {
-            throw new SecretServerConfigurationException($"Cannot connect to Secret Server at {where}: {untrusted.Message}", e);
+            throw new SecretServerConfigurationException(
+                $"Cannot connect to Secret Server at {where}: {untrusted.Message}", e);
         }
         catch (HttpRequestException e)
         {
             throw e.HttpRequestError switch
             {
                 HttpRequestError.SecureConnectionError => new SecretServerConfigurationException(
-                    $"The TLS handshake with Secret Server at {where} failed; check the base URL's scheme and port.", e),
+                    $"The TLS handshake with Secret Server at {where} failed; check the base URL's scheme and port.",
+                    e),
                 HttpRequestError.NameResolutionError => new SecretServerUnavailableException(
-                    $"The host name of Secret Server at {where} cannot be resolved; check the base URL and the network.", e),
+                    $"The host name of Secret Server at {where} cannot be resolved; check the base URL and the network.",
+                    e),
                 HttpRequestError.ProxyTunnelError => new SecretServerUnavailableException(
                     $"The proxy refused to connect to Secret Server at {where}; check HTTPS_PROXY and NO_PROXY.", e),
                 HttpRequestError.ResponseEnded => new SecretServerUnavailableException(

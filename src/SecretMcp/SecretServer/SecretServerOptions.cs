@@ -101,7 +101,8 @@ public sealed class SecretServerOptions
         };
     }
 
-    private static TimeSpan Seconds(Func<string, string?> environment, string name, TimeSpan fallback, int min, int max) =>
+    private static TimeSpan Seconds(
+        Func<string, string?> environment, string name, TimeSpan fallback, int min, int max) =>
         TimeSpan.FromSeconds(Number(environment, name, fallback.TotalSeconds, min, max));
 
     private static int WholeNumber(Func<string, string?> environment, string name, int fallback, int min, int max)

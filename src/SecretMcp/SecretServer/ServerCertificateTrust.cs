@@ -23,7 +23,7 @@ public sealed class ServerCertificateTrust
     }
 
     /// <summary>Trust for the options: the system's CAs, or those of the configured bundle.</summary>
-    /// <exception cref="SecretServerConfigurationException">The bundle cannot be read or holds no certificate.</exception>
+    /// <exception cref="SecretServerConfigurationException">The bundle is unreadable or has no certificate.</exception>
     public static ServerCertificateTrust Create(string? caBundlePath)
     {
         if (string.IsNullOrWhiteSpace(caBundlePath))

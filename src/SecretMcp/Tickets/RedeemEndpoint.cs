@@ -58,7 +58,8 @@ public sealed partial class RedeemEndpoint
         try
         {
             value = await _secretServer.ReadFieldAsync(
-                grant.SecretId, grant.Field, new FieldReadRequest(grant.Reason, grant.TicketNumber), context.RequestAborted)
+                grant.SecretId, grant.Field, new FieldReadRequest(grant.Reason, grant.TicketNumber),
+                context.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (SecretServerException e)
