@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SecretMcp.SecretServer;
 
@@ -12,7 +11,10 @@ namespace SecretMcp.Auth;
 /// </summary>
 public sealed partial class PasswordGrantSession : ISecretServerSession, IDisposable
 {
-    /// <summary>Refresh this long before the token expires, so a request never starts with a dying token.</summary>
+    /// <summary>
+    /// Refresh this long before the token expires, so a request never starts with a dying token; for
+    /// short-lived tokens (a test server's seconds) a tenth of the lifetime instead.
+    /// </summary>
     private static readonly TimeSpan s_refreshMargin = TimeSpan.FromSeconds(60);
 
     private readonly IHttpClientFactory _httpFactory;
@@ -25,6 +27,7 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
     private string? _accessToken;
     private string? _refreshToken;
     private DateTimeOffset _expiresAt;
+    private TimeSpan _margin = s_refreshMargin;
 
     public PasswordGrantSession(
         IHttpClientFactory httpFactory, string username, string password, TimeProvider time,
@@ -94,7 +97,7 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
     private string? CurrentToken()
     {
         var token = _accessToken;
-        return token is not null && _time.GetUtcNow() < _expiresAt - s_refreshMargin ? token : null;
+        return token is not null && _time.GetUtcNow() < _expiresAt - _margin ? token : null;
     }
 
     private async Task<string?> RequestTokenAsync(
@@ -107,14 +110,14 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        using var response = await SecretServerClient.SendOrThrowAsync(http, request, cancellationToken)
-            .ConfigureAwait(false);
+        // A token grant is safe to send again after a transport failure: nothing was granted.
+        request.Options.Set(SecretServerTransport.Retryable, true);
+
+        using var response = await SecretServerHttp.SendAsync(http, request, cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
 
-        if (SecretServerClient.LooksLikeHtml(response, body))
-        {
-            throw new NotSignedInException(SecretServerClient.HtmlAnswerMessage(http.BaseAddress));
-        }
+        // Some failures come back as a redirect to a login page, or as 200 with HTML (case C01).
+        SecretServerHttp.EnsureApiAnswer(response, body, http.BaseAddress);
 
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized)
         {
@@ -123,7 +126,7 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
                 return null;
             }
 
-            var error = TryParse(body, SecretServerJsonContext.Default.ErrorWire)?.Error;
+            var error = SecretServerHttp.Parse(body, SecretServerJsonContext.Default.ErrorWire)?.Error;
             throw new NotSignedInException(
                 $"Secret Server refused the sign-in for user '{_username}'"
                 + (string.IsNullOrWhiteSpace(error) ? "." : $": {Shorten(error)}.")
@@ -136,7 +139,7 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
                 $"Secret Server's token endpoint answered HTTP {(int)response.StatusCode}; try again later.");
         }
 
-        var token = TryParse(body, SecretServerJsonContext.Default.TokenWire);
+        var token = SecretServerHttp.Parse(body, SecretServerJsonContext.Default.TokenWire);
         if (string.IsNullOrEmpty(token?.AccessToken))
         {
             throw new NotSignedInException(
@@ -145,21 +148,10 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
 
         _accessToken = token.AccessToken;
         _refreshToken = token.RefreshToken;
-        _expiresAt = _time.GetUtcNow().AddSeconds(Math.Max(token.ExpiresIn, 1));
+        var lifetime = TimeSpan.FromSeconds(Math.Max(token.ExpiresIn, 1));
+        _expiresAt = _time.GetUtcNow() + lifetime;
+        _margin = lifetime / 10 < s_refreshMargin ? lifetime / 10 : s_refreshMargin;
         return token.AccessToken;
-    }
-
-    private static T? TryParse<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-        where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(body, type);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static string Shorten(string text) => text.Length <= 160 ? text : text[..160] + "…";

@@ -32,8 +32,13 @@ public static partial class ServeHost
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
         var connection = vault is not null
-            ? new SecretServerConnection(vault.BaseUri, vault.Username, vault.Password)
+            ? new SecretServerConnection(
+                new SecretServerOptions { BaseUri = vault.BaseUri }, vault.Username, vault.Password)
             : SecretServerConnection.FromEnvironment();
+        foreach (var note in connection?.Options.BaseUrlNotes ?? [])
+        {
+            LogBaseUrlNote(logger, note);
+        }
 
         using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
         var app = Build(instance, connection, loggerFactory);
@@ -82,27 +87,40 @@ public static partial class ServeHost
             new AuditLog(AuditLocation.StateFolder()), services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<AuditTrail>>(), () => ClientOf(services), instance.Id));
         builder.Services.AddSingleton<SecretServerClient>();
-        builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http =>
-        {
-            if (connection is not null)
-            {
-                http.BaseAddress = connection.BaseUri;
-            }
-
-            http.Timeout = TimeSpan.FromSeconds(30);
-        });
+        AddSecretServerTransport(builder.Services, connection);
         builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
+        toolJson.TypeInfoResolverChain.Add(CatalogJsonContext.Default);
         builder.Services
             .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
-            .WithTools<SecretTools>(toolJson);
+            .WithTools<SecretTools>(toolJson)
+            .WithTools<CatalogTools>(toolJson);
 
         var app = builder.Build();
         BrokerHosting.MapRedeem(app);
         return app;
+    }
+
+    private static void AddSecretServerTransport(IServiceCollection services, SecretServerConnection? connection)
+    {
+        if (connection is null)
+        {
+            // Nothing to reach; the session explains why on the first tool call.
+            services.AddHttpClient(SecretServerClient.HttpClientName);
+            return;
+        }
+
+        try
+        {
+            services.AddSecretServerHttpClient(connection.Options);
+        }
+        catch (SecretServerConfigurationException e)
+        {
+            throw new ConfigurationProblemException(e.Message);
+        }
     }
 
     private static ISecretServerSession CreateSession(IServiceProvider services, SecretServerConnection? connection)
@@ -146,6 +164,9 @@ public static partial class ServeHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is ready: broker {Instance}, Secret Server {BaseUri}")]
     private static partial void LogReady(ILogger logger, string instance, string baseUri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Secret Server base URL: {Note}")]
+    private static partial void LogBaseUrlNote(ILogger logger, string note);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is stopping; revoked {Count} outstanding ticket(s)")]
     private static partial void LogStopping(ILogger logger, int count);

@@ -1,33 +1,39 @@
+using SecretMcp.SecretServer;
+
 namespace SecretMcp.Hosting;
 
 /// <summary>How serve was asked to run.</summary>
 public sealed record ServeOptions(bool Dev, string? SeedPath);
 
-/// <summary>Where Secret Server is and who signs in, until the config file and login land (#5, #7).</summary>
-public sealed record SecretServerConnection(Uri BaseUri, string? Username, string? Password)
+/// <summary>
+/// Where Secret Server is, how to reach it and who signs in, until the config file and login land (#5, #7).
+/// </summary>
+public sealed record SecretServerConnection(SecretServerOptions Options, string? Username, string? Password)
 {
-    public const string BaseUrlVariable = "SECRET_MCP__SecretServer__BaseUrl";
+    public const string BaseUrlVariable = SecretServerOptions.BaseUrlVariable;
     public const string UsernameVariable = "SECRET_MCP__Auth__Username";
     public const string PasswordVariable = "SECRET_MCP_PASSWORD";
+
+    public Uri BaseUri => Options.BaseUri;
 
     /// <summary>Reads the connection from the environment; null when no base URL is set.</summary>
     public static SecretServerConnection? FromEnvironment()
     {
-        var url = Environment.GetEnvironmentVariable(BaseUrlVariable);
-        if (string.IsNullOrWhiteSpace(url))
+        SecretServerOptions? options;
+        try
         {
-            return null;
+            options = SecretServerOptions.FromEnvironment();
+        }
+        catch (SecretServerConfigurationException e)
+        {
+            throw new ConfigurationProblemException(e.Message);
         }
 
-        if (!Uri.TryCreate(url.Trim().TrimEnd('/') + "/", UriKind.Absolute, out var baseUri)
-            || baseUri.Scheme is not ("https" or "http"))
-        {
-            throw new ConfigurationProblemException(
-                $"{BaseUrlVariable} is not an http(s) URL; set it to the instance root, such as https://host/SecretServer.");
-        }
-
-        return new SecretServerConnection(
-            baseUri, Environment.GetEnvironmentVariable(UsernameVariable), Environment.GetEnvironmentVariable(PasswordVariable));
+        return options is null
+            ? null
+            : new SecretServerConnection(
+                options, Environment.GetEnvironmentVariable(UsernameVariable),
+                Environment.GetEnvironmentVariable(PasswordVariable));
     }
 }
 

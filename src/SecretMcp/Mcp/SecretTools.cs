@@ -52,6 +52,11 @@ public sealed partial class SecretTools
         string? variable = null,
         [Description("The field slug, such as 'password' or 'username'. Defaults to the secret's password field.")]
         string? field = null,
+        [Description("Why the secret is needed, in a short sentence. Recorded in Secret Server's audit log as the "
+            + "access comment; required for secrets that need a comment (describe_secret tells).")]
+        string? reason = null,
+        [Description("A change or incident ticket number to record with the access, when your process asks for one.")]
+        string? ticketNumber = null,
         CancellationToken cancellationToken = default)
     {
         _audit.Record(new AuditEvent
@@ -83,8 +88,10 @@ public sealed partial class SecretTools
         SecretMetadata metadata;
         try
         {
-            // Pre-flight: the secret and field must exist now, so a typo fails here and not in the shell.
-            metadata = await _secretServer.GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
+            // Pre-flight: the secret and field must exist now and be readable with what was given, so a
+            // typo, a missing reason or a missing approval fails here and not in the shell.
+            metadata = await _secretServer.PrepareReadAsync(
+                reference, new FieldReadRequest(reason, ticketNumber), cancellationToken).ConfigureAwait(false);
         }
         catch (SecretServerException e)
         {
@@ -100,6 +107,17 @@ public sealed partial class SecretTools
         }
 
         var chosen = field is null ? metadata.DefaultField : metadata.FindField(field);
+        if (chosen is null && field is not null && metadata.FieldsUnavailableReason is not null)
+        {
+            // The fields cannot be listed without viewing the secret; the read at redemption checks the slug.
+            chosen = new FieldMetadata(field, field, IsPassword: false, IsFile: false, IsNotes: false);
+        }
+
+        if (chosen is null && metadata.FieldsUnavailableReason is { } hidden)
+        {
+            return Error($"Secret '{reference.Label}': {hidden}; name the field with 'field'. Nothing was issued.");
+        }
+
         if (chosen is null)
         {
             var slugs = string.Join(", ", metadata.Fields.Select(f => f.Slug));
@@ -110,7 +128,9 @@ public sealed partial class SecretTools
 
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
-        var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, Reason: null);
+        var grant = new TicketGrant(
+            metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId,
+            Reason: string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), TicketNumber: ticketNumber);
         MintedTicket minted;
         try
         {

@@ -154,7 +154,7 @@ public static class RedeemClient
         var failure = problem?.Code switch
         {
             BrokerProblemCodes.AccessDenied or BrokerProblemCodes.SecretNotFound => RedeemFailure.AccessDenied,
-            BrokerProblemCodes.NotSignedIn => RedeemFailure.NotSignedIn,
+            BrokerProblemCodes.NotSignedIn or BrokerProblemCodes.SecretServerMisconfigured => RedeemFailure.NotSignedIn,
             BrokerProblemCodes.SecretServerUnavailable => RedeemFailure.Unavailable,
             _ => RedeemFailure.Ticket,
         };

@@ -73,7 +73,9 @@ public sealed partial class RedeemEndpoint
         byte[] value;
         try
         {
-            value = await _secretServer.ReadFieldAsync(grant.SecretId, grant.Field, context.RequestAborted)
+            value = await _secretServer.ReadFieldAsync(
+                grant.SecretId, grant.Field, new FieldReadRequest(grant.Reason, grant.TicketNumber),
+                context.RequestAborted)
                 .ConfigureAwait(false);
         }
         catch (SecretServerException e)
@@ -81,8 +83,10 @@ public sealed partial class RedeemEndpoint
             var (status403, code) = e switch
             {
                 NotSignedInException => (403, BrokerProblemCodes.NotSignedIn),
-                SecretNotFoundException or FieldNotFoundException => (403, BrokerProblemCodes.SecretNotFound),
-                SecretRequiresCommentException => (403, BrokerProblemCodes.AccessDenied),
+                SecretServerConfigurationException => (503, BrokerProblemCodes.SecretServerMisconfigured),
+                SecretNotFoundException => (403, BrokerProblemCodes.SecretNotFound),
+                SecretAccessDeniedException or SecretRequiresCommentException or SecretRequiresApprovalException
+                    or SecretCheckedOutException => (403, BrokerProblemCodes.AccessDenied),
                 _ => (503, BrokerProblemCodes.SecretServerUnavailable),
             };
             LogFetchFailed(_logger, entry.Id, code);
@@ -102,14 +106,17 @@ public sealed partial class RedeemEndpoint
                 return;
             }
 
+            // Recorded before the bytes go out, so the log already holds the event when the helper
+            // (or a test) reads the value.
             entry.RecordDelivery(DeliveredShape.Of(value));
+            LogRedeemed(_logger, entry.Id, grant.SecretId, grant.Field, grant.Variable);
+            _audit.Record(AuditEvent.ForTicket(AuditEventKind.Redeemed, entry));
+
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/octet-stream";
             context.Response.ContentLength = value.Length;
             context.Response.Headers.CacheControl = "no-store";
             await context.Response.Body.WriteAsync(value, context.RequestAborted).ConfigureAwait(false);
-            LogRedeemed(_logger, entry.Id, grant.SecretId, grant.Field, grant.Variable);
-            _audit.Record(AuditEvent.ForTicket(AuditEventKind.Redeemed, entry));
         }
         finally
         {
