@@ -224,11 +224,12 @@ public sealed class SessionAndFaultTests
     public async Task A_slow_attempt_times_out_and_the_retry_succeeds()
     {
         await using var harness = await ClientHarness.StartAsync(
-            Faults(new DevVaultFault { Path = Field, Kind = DevVaultFaultKind.Latency, DelayMilliseconds = 3000, Times = 1 }),
+            Faults(new DevVaultFault { Path = Field, Kind = DevVaultFaultKind.Latency, DelayMilliseconds = 10_000, Times = 1 }),
             baseUri => new SecretServerOptions
             {
                 BaseUri = baseUri,
-                AttemptTimeout = TimeSpan.FromSeconds(1),
+                // Generous for the retry: shared CI machines can take over a second to answer one read.
+                AttemptTimeout = TimeSpan.FromSeconds(3),
                 RetryBaseDelay = TimeSpan.FromMilliseconds(20),
             });
 
