@@ -88,9 +88,19 @@ internal sealed class VaultState
 
     public TokenCheck CheckAccessToken(string? value)
     {
-        if (string.IsNullOrEmpty(value) || !_accessTokens.TryGetValue(value, out var token))
+        if (string.IsNullOrEmpty(value))
         {
             return new TokenCheck(TokenStatus.Unknown, null);
+        }
+
+        if (!_accessTokens.TryGetValue(value, out var token))
+        {
+            if (Options.ExternalBearers?.Invoke(value) is not { } external)
+            {
+                return new TokenCheck(TokenStatus.Unknown, null);
+            }
+
+            token = new IssuedToken(value, external.Username, external.ExpiresAt, 0);
         }
 
         return token.ExpiresAt <= _time.GetUtcNow()
