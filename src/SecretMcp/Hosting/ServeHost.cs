@@ -31,12 +31,10 @@ public static partial class ServeHost
         await using var vault = options.Dev
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
-        var connection = vault is not null
-            ? new SecretServerConnection(vault.BaseUri, vault.Username, vault.Password)
-            : SecretServerConnection.FromEnvironment();
+        var (settings, secrets) = SignInSettings(vault);
 
         using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
-        var app = Build(instance, connection, loggerFactory);
+        var app = Build(instance, settings, secrets, loggerFactory);
         await using (app.ConfigureAwait(false))
         {
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -50,7 +48,7 @@ public static partial class ServeHost
                 File.SetUnixFileMode(instance.SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
-            LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
+            LogReady(logger, instance.Id, settings.SecretServerBaseUrl?.ToString() ?? "(not configured)");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -65,8 +63,26 @@ public static partial class ServeHost
             .ConfigureAwait(false);
     }
 
+    /// <summary>The dev vault signs in with its own sample user; otherwise the settings choose (Auth/).</summary>
+    private static (AuthSettings Settings, AuthSecrets Secrets) SignInSettings(DevVaultServer? vault)
+    {
+        if (vault is null)
+        {
+            var settings = AuthSettings.FromEnvironment();
+            return (settings, AuthSecrets.FromEnvironment(settings));
+        }
+
+        return (new AuthSettings
+        {
+            Provider = SessionProviderKind.Password,
+            SecretServerBaseUrl = vault.BaseUri,
+            Username = vault.Username,
+            TokenCache = TokenCacheMode.None,
+        }, new AuthSecrets(vault.Password, null, null));
+    }
+
     private static WebApplication Build(
-        BrokerInstance instance, SecretServerConnection? connection, ILoggerFactory loggerFactory)
+        BrokerInstance instance, AuthSettings settings, AuthSecrets secrets, ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -92,16 +108,8 @@ public static partial class ServeHost
         builder.Services.AddSingleton<SessionLedger>();
         builder.Services.AddSingleton<RedeemEndpoint>();
         builder.Services.AddSingleton<SecretServerClient>();
-        builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http =>
-        {
-            if (connection is not null)
-            {
-                http.BaseAddress = connection.BaseUri;
-            }
-
-            http.Timeout = TimeSpan.FromSeconds(30);
-        });
-        builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
+        builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSecretServerSignIn(settings, secrets);
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
@@ -114,29 +122,6 @@ public static partial class ServeHost
         var endpoint = app.Services.GetRequiredService<RedeemEndpoint>();
         app.MapPost("/v1/redeem", endpoint.HandleAsync);
         return app;
-    }
-
-    private static ISecretServerSession CreateSession(IServiceProvider services, SecretServerConnection? connection)
-    {
-        if (connection is null)
-        {
-            return new UnavailableSession(
-                "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev "
-                + $"vault, or set {SecretServerConnection.BaseUrlVariable}, {SecretServerConnection.UsernameVariable} "
-                + $"and {SecretServerConnection.PasswordVariable} for the user who runs the agent.");
-        }
-
-        if (string.IsNullOrEmpty(connection.Username) || string.IsNullOrEmpty(connection.Password))
-        {
-            return new UnavailableSession(
-                $"not signed in to Secret Server: ask the user to set {SecretServerConnection.UsernameVariable} and "
-                + $"{SecretServerConnection.PasswordVariable} for secret-mcp.");
-        }
-
-        return new PasswordGrantSession(
-            services.GetRequiredService<IHttpClientFactory>(), connection.Username, connection.Password,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<PasswordGrantSession>>());
     }
 
     /// <summary>Drops any connection from another OS user before a byte of HTTP is read.</summary>

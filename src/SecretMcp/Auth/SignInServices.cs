@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using SecretMcp.SecretServer;
+
+namespace SecretMcp.Auth;
+
+/// <summary>Registers the session provider the settings choose, and what it needs, for serve and the CLI.</summary>
+public static class SignInServices
+{
+    public static IServiceCollection AddSecretServerSignIn(
+        this IServiceCollection services, AuthSettings settings, AuthSecrets secrets)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(secrets);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+
+        // Reads the dev certificate now, so a wrong path stops the start with a message naming the key.
+        services.AddSingleton(new DevCertificateTrust(settings.DevCertificate));
+        services.AddHttpClient(TokenExchangeSession.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<DevCertificateTrust>().CreateHandler());
+        services.AddSingleton<TokenCacheStore>();
+
+        var secretServer = services.AddHttpClient(SecretServerClient.HttpClientName, http =>
+            http.BaseAddress = settings.SecretServerBaseUrl ?? VaultRouteHandler.Placeholder);
+
+        if (settings.Problem() is { } problem)
+        {
+            services.AddSingleton<ISecretServerSession>(new UnavailableSession("not signed in: " + problem));
+            return services;
+        }
+
+        switch (settings.Provider)
+        {
+            case SessionProviderKind.TokenExchange:
+                services.AddSingleton<IdentityClient>();
+                services.AddSingleton<TokenExchangeSession>();
+                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<TokenExchangeSession>());
+                break;
+            case SessionProviderKind.Bearer:
+                services.AddSingleton<IdentityClient>();
+                services.AddSingleton(provider => new MsalBearerSession(
+                    provider.GetRequiredService<IdentityClient>(), provider.GetRequiredService<TimeProvider>()));
+                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<MsalBearerSession>());
+                break;
+            case SessionProviderKind.Platform:
+                services.AddSingleton(provider => new PlatformSession(
+                    provider.GetRequiredService<IHttpClientFactory>(), settings, secrets.PlatformClientSecret,
+                    provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PlatformSession>>()));
+                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<PlatformSession>());
+                secretServer.AddHttpMessageHandler(provider => new VaultRouteHandler(provider.GetRequiredService<PlatformSession>()));
+                break;
+            case SessionProviderKind.Token:
+                services.AddSingleton<ISecretServerSession>(new StaticTokenSession(secrets.Token, settings.TokenVariable));
+                break;
+            default:
+                services.AddSingleton(provider => new PasswordGrantSession(
+                    provider.GetRequiredService<IHttpClientFactory>(),
+                    new PasswordAccount(settings.SecretServerBaseUrl!, settings.Username!, settings.Domain),
+                    secrets.Password,
+                    provider.GetRequiredService<TokenCacheStore>(),
+                    provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<PasswordGrantSession>>()));
+                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<PasswordGrantSession>());
+                break;
+        }
+
+        return services;
+    }
+}
