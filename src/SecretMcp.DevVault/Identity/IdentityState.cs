@@ -192,6 +192,7 @@ internal sealed class IdentityState : IDisposable
             writer.WriteStringValue("mfa");
             writer.WriteEndArray();
             writer.WriteString("ver", "2.0");
+            writer.WriteString("uti", NewOpaque(16));
         });
         _issued.Enqueue(token);
         return token;

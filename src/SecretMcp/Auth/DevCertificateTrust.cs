@@ -22,7 +22,7 @@ public sealed class DevCertificateTrust : IMsalHttpClientFactory, IDisposable
         {
             try
             {
-                _anchor = X509Certificate2.CreateFromPemFile(certificatePath);
+                _anchor = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
             {

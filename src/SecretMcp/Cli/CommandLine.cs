@@ -15,6 +15,9 @@ public static class CommandLine
             RedeemCommand.Create(),
             DevServerCommand.Create(),
             DemoCommand.Create(),
+            LoginCommand.Create(),
+            LogoutCommand.Create(),
+            StatusCommand.Create(),
         };
         return root;
     }
