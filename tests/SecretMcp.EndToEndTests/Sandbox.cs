@@ -23,16 +23,32 @@ public sealed class Sandbox : IDisposable
     /// <summary>The tool as built next to the tests: the same apphost a user's install runs.</summary>
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "secret-mcp");
 
+    /// <summary>Settings a test adds (such as SECRET_MCP__Auth__Provider) for every process it starts.</summary>
+    public Dictionary<string, string?> Extra { get; } = [];
+
     /// <summary>What the tool and every shell of the test see, on top of the inherited environment.</summary>
-    public IDictionary<string, string?> Environment => new Dictionary<string, string?>
+    public IDictionary<string, string?> Environment
     {
-        ["HOME"] = Home,
-        ["XDG_RUNTIME_DIR"] = null,
-        ["SECRET_MCP_RUNTIME_DIR"] = null,
-        // Verbose on purpose: no level may print a value or a token.
-        ["SECRET_MCP_LOG_LEVEL"] = "Trace",
-        ["DOTNET_NOLOGO"] = "1",
-    };
+        get
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["HOME"] = Home,
+                ["XDG_RUNTIME_DIR"] = null,
+                ["XDG_CACHE_HOME"] = null,
+                ["SECRET_MCP_RUNTIME_DIR"] = null,
+                // Verbose on purpose: no level may print a value or a token.
+                ["SECRET_MCP_LOG_LEVEL"] = "Trace",
+                ["DOTNET_NOLOGO"] = "1",
+            };
+            foreach (var (key, value) in Extra)
+            {
+                environment[key] = value;
+            }
+
+            return environment;
+        }
+    }
 
     public string RuntimeFolder => Path.Combine(Home, ".local", "state", "secret-mcp", "run");
 

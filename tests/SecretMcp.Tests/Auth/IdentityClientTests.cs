@@ -143,6 +143,25 @@ public sealed class IdentityClientTests : IAsyncLifetime
         _fixture.Identity.Grants.Should().BeEmpty("no request got past TLS");
     }
 
+    [Fact]
+    public async Task A_token_near_expiry_is_refreshed_silently_with_the_refresh_token()
+    {
+        // MSAL counts a token that expires within five minutes as expired; 90 seconds is such a token.
+        await using var shortLived = await DevIdentityFixture.StartAsync(accessTokenLifetimeSeconds: 90);
+        IdentityToken first;
+        using (var login = shortLived.NewClient())
+        {
+            first = await shortLived.SignInWithDeviceCodeAsync(login);
+        }
+
+        using var later = shortLived.NewClient();
+        var second = await later.GetTokenAsync(CancellationToken.None);
+
+        second.AccessToken.Should().NotBe(first.AccessToken);
+        second.ExpiresOn.Should().BeAfter(DateTimeOffset.UtcNow);
+        shortLived.Identity.Grants.Should().Equal("device_code", "refresh_token");
+    }
+
     private static (JsonElement Header, JsonElement Claims) Decode(string jwt)
     {
         var parts = jwt.Split('.');
