@@ -20,7 +20,7 @@ public sealed class DevSignInStack : IAsyncDisposable
 
     public static async Task<DevSignInStack> StartAsync(
         SeedFile seed, DevIdentityOptions? identityOptions = null, ILoggerFactory? loggerFactory = null,
-        CancellationToken cancellationToken = default)
+        int vaultPort = 0, CancellationToken cancellationToken = default)
     {
         var options = identityOptions ?? new DevIdentityOptions();
         var identity = await DevIdentityProvider.StartAsync(
@@ -44,7 +44,10 @@ public sealed class DevSignInStack : IAsyncDisposable
         try
         {
             var vault = await DevVaultServer.StartAsync(
-                new DevVaultOptions { Seed = seed, ExternalBearers = identity.ResolveBearer, TimeProvider = options.TimeProvider },
+                new DevVaultOptions
+                {
+                    Seed = seed, Port = vaultPort, ExternalBearers = identity.ResolveBearer, TimeProvider = options.TimeProvider,
+                },
                 loggerFactory, cancellationToken).ConfigureAwait(false);
             identity.VaultUri = vault.BaseUri;
             return new DevSignInStack(vault, identity);

@@ -149,8 +149,10 @@ public sealed partial class TokenCacheStore
         }
         catch (MsalCachePersistenceException e)
         {
-            // The inner exception says why (no libsecret, no D-Bus session, no secret service).
-            return (e.InnerException ?? e).GetType().Name;
+            // The inner exception says why: no libsecret, no D-Bus session, no secret service.
+            return e.InnerException is DllNotFoundException
+                ? "libsecret is not installed"
+                : "the keyring service did not answer: " + (e.InnerException ?? e).GetType().Name;
         }
     }
 
