@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 using SecretMcp.DevVault;
 using SecretMcp.DevVault.Identity;
 
@@ -169,6 +171,65 @@ public sealed class SignInTests : IAsyncLifetime
         }
 
         _stack.Identity.Grants.Should().BeEmpty("serve asked the identity provider for nothing");
+    }
+
+    [Fact]
+    public async Task Serve_offers_the_sign_in_page_through_URL_elicitation_and_then_serves()
+    {
+        ConfigureIdentity("token-exchange");
+        var offered = new List<ElicitRequestParams>();
+        var browser = Task.CompletedTask;
+        var options = new McpClientOptions
+        {
+            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (request, cancellationToken) =>
+                {
+                    offered.Add(request!);
+                    // The user consents and signs in in the browser; the client answers at once, as the spec says.
+                    browser = _stack.Identity.PlayBrowserAsync(new Uri(request!.Url!), User, Canary.LoginPassword, cancellationToken);
+                    return ValueTask.FromResult(new ElicitResult { Action = "accept" });
+                },
+            },
+        };
+
+        await using (var session = await ToolSession.StartAsync(_sandbox, options, "serve"))
+        {
+            var issued = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+            await browser;
+            _outputs.Add(JsonSerializer.Serialize(issued) + session.Stderr);
+            issued.IsError.Should().NotBe(true, ToolSession.TextOf(issued) + "\n" + session.Stderr);
+
+            var snippet = ToolSession.StructuredOf(issued).GetProperty("snippet").GetString()!;
+            var run = await _sandbox.RunAsync("bash", snippet + "\nprintf '%s' \"$E2E_DB_PASSWORD\" | sha256sum");
+            run.Stdout.Split(' ')[0].Should().Be(Canary.Sha256(Canary.DbPassword));
+        }
+
+        offered.Should().ContainSingle().Which.Mode.Should().Be("url");
+        offered[0].Url.Should().StartWith(_stack.Identity.Authority).And.Contain("code_challenge_method=S256");
+        _outputs.Add(await File.ReadAllTextAsync(Path.Combine(_sandbox.Root, "stdout.jsonl")));
+        AssertNoTokenLeaked();
+    }
+
+    [Fact]
+    public async Task A_declined_sign_in_page_leaves_serve_not_signed_in()
+    {
+        ConfigureIdentity("token-exchange");
+        var options = new McpClientOptions
+        {
+            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult { Action = "decline" }),
+            },
+        };
+
+        await using var session = await ToolSession.StartAsync(_sandbox, options, "serve");
+        var result = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+
+        result.IsError.Should().BeTrue();
+        ToolSession.TextOf(result).Should().Contain("declined").And.Contain("secret-mcp login");
     }
 
     [Fact]

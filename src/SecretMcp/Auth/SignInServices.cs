@@ -22,6 +22,7 @@ public static class SignInServices
         services.AddHttpClient(TokenExchangeSession.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<DevCertificateTrust>().CreateHandler());
         services.AddSingleton<TokenCacheStore>();
+        services.AddSingleton<SignInElicitation>();
 
         var secretServer = services.AddHttpClient(SecretServerClient.HttpClientName, http =>
             http.BaseAddress = settings.SecretServerBaseUrl ?? VaultRouteHandler.Placeholder);

@@ -116,6 +116,7 @@ public static partial class ServeHost
         builder.Services
             .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(SignInElicitation.Filter))
             .WithTools<SecretTools>(toolJson);
 
         var app = builder.Build();
