@@ -282,7 +282,14 @@ internal sealed class DeviceAuthorization(
 
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
-    public volatile string? ApprovedUser;
+    /// <summary>Set by the verification page (or the test hook) once the user signed in; polled by the token endpoint.</summary>
+    public string? ApprovedUser
+    {
+        get => Volatile.Read(ref _approvedUser);
+        set => Volatile.Write(ref _approvedUser, value);
+    }
+
+    private string? _approvedUser;
 }
 
 internal sealed record AuthorizeRequest(
