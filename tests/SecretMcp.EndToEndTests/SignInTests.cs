@@ -233,12 +233,17 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Forbidding_the_plaintext_cache_keeps_the_sign_in_for_the_process_only()
+    public async Task Without_a_browser_login_uses_a_device_code_and_keyring_only_keeps_the_sign_in_in_the_process()
     {
         ConfigureIdentity("token-exchange");
         _sandbox.Extra["SECRET_MCP__Auth__TokenCache"] = "keyring";
 
-        var login = ToolProcess.Start(_sandbox, "login", "--device-code");
+        // No browser and no display (a server over SSH): login falls back to a device code by itself.
+        _sandbox.Extra["BROWSER"] = null;
+        _sandbox.Extra["DISPLAY"] = null;
+        _sandbox.Extra["WAYLAND_DISPLAY"] = null;
+        var login = ToolProcess.Start(_sandbox, "login");
+        await login.WaitForStderrAsync(line => line.Contains("signing in with a device code instead", StringComparison.Ordinal));
         var codeLine = await login.WaitForStderrAsync(line => line.StartsWith("and enter the code:", StringComparison.Ordinal));
         _stack.Identity.ApproveDeviceCode(codeLine.Split(':', 2)[1].Trim(), User).Should().BeTrue();
         login.CloseInput();

@@ -71,7 +71,13 @@ internal static class LoginCommand
             case SessionProviderKind.TokenExchange or SessionProviderKind.Bearer:
             {
                 var identity = context.Get<IdentityClient>();
-                var signedIn = deviceCode || !SystemBrowser.CanOpen()
+                if (!deviceCode && !SystemBrowser.CanOpen())
+                {
+                    Say("no browser can be opened here (no $BROWSER, no display); signing in with a device code instead.");
+                    deviceCode = true;
+                }
+
+                var signedIn = deviceCode
                     ? await identity.SignInWithDeviceCodeAsync(ShowDeviceCodeAsync, cancellationToken).ConfigureAwait(false)
                     : await identity.SignInInteractiveAsync(SystemBrowser.OpenAsync, cancellationToken).ConfigureAwait(false);
                 Say($"signed in as {signedIn.Username} (identity provider {context.Settings.Authority!.Authority}); "
