@@ -111,7 +111,7 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
         }
     }
 
-    /// <summary>A password grant now (login): the password is used once and not kept.</summary>
+    /// <summary>A password grant now (login): the password is used once and not kept; the session is.</summary>
     public async Task<BearerToken> SignInAsync(string password, string? otp, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -191,7 +191,9 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
 
     private async Task SaveAsync()
     {
-        if (_store is null)
+        // A session signed in with a password from the environment can be made again at any time; only
+        // a session from 'login' (where the password is gone) is worth keeping on disk.
+        if (_store is null || _password is not null)
         {
             return;
         }

@@ -33,7 +33,7 @@ internal static class LoginCommand
         {
             try
             {
-                await using var context = SignInContext.Create();
+                await using var context = SignInContext.Create(interactive: true);
                 if (context.Settings.Problem() is { } problem)
                 {
                     CommandLine.Fail(problem);

@@ -25,9 +25,16 @@ internal sealed class SignInContext : IAsyncDisposable
 
     public string ProviderName => AuthSettings.ProviderName(Settings.Provider);
 
-    public static SignInContext Create()
+    /// <param name="interactive">For login: the password is typed, so one from the environment is ignored.</param>
+    public static SignInContext Create(bool interactive = false)
     {
         var settings = AuthSettings.FromEnvironment();
+        var secrets = AuthSecrets.FromEnvironment(settings);
+        if (interactive)
+        {
+            secrets = secrets with { Password = null };
+        }
+
         var loggerFactory = StderrLogging.CreateFactory(LogLevel.Warning);
         try
         {
@@ -35,7 +42,7 @@ internal sealed class SignInContext : IAsyncDisposable
             services.AddSingleton(loggerFactory);
             services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             services.AddHttpClient(SecretServerClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
-            services.AddSecretServerSignIn(settings, AuthSecrets.FromEnvironment(settings));
+            services.AddSecretServerSignIn(settings, secrets);
             return new SignInContext(settings, loggerFactory, services.BuildServiceProvider());
         }
         catch

@@ -55,6 +55,19 @@ public sealed class PasswordGrantSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_password_from_the_environment_signs_in_without_writing_the_session_anywhere()
+    {
+        using var session = NewSession(password: "pw");
+
+        (await session.GetAccessTokenAsync(default)).Should().Be("access-1");
+
+        var written = Directory.Exists(_folder)
+            ? Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0)
+            : [];
+        written.Should().BeEmpty("a session that can be made again from the environment is kept in memory only");
+    }
+
+    [Fact]
     public async Task Without_a_password_or_a_stored_session_it_says_to_run_login()
     {
         using var session = NewSession(password: null);
