@@ -29,7 +29,11 @@ public static class SignInServices
 
         if (settings.Problem() is { } problem)
         {
-            services.AddSingleton<ISecretServerSession>(new UnavailableSession("not signed in: " + problem));
+            var nothingConfigured = settings.SecretServerBaseUrl is null && settings.PlatformUrl is null;
+            services.AddSingleton<ISecretServerSession>(new UnavailableSession(nothingConfigured
+                ? "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev vault, "
+                    + "or configure the sign-in: " + problem
+                : "not signed in: " + problem));
             return services;
         }
 
