@@ -141,6 +141,14 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
     internal static string? Printable(string? code) =>
         code is { Length: > 0 and <= 64 } && code.All(c => c is >= ' ' and <= '~') ? code : null;
 
+    /// <summary>Why a host could not be reached, naming it; an untrusted certificate says so.</summary>
+    internal static string Unreachable(string what, Uri? uri, HttpRequestException e) =>
+        e.HttpRequestError == HttpRequestError.SecureConnectionError
+            ? $"{what} at {uri?.Authority} could not be reached securely ({e.HttpRequestError}): its TLS certificate is "
+                + "probably not trusted here, or does not name that host. Trust the issuing CA on this machine (for the "
+                + $"dev vault, name its certificate in {AuthSettings.EnvironmentName("Auth:DevCertificate")})."
+            : $"{what} at {uri?.Authority} did not answer ({e.HttpRequestError}).";
+
     internal static async Task<HttpResponseMessage> SendAsync(
         HttpClient http, HttpRequestMessage request, string what, CancellationToken cancellationToken)
     {
@@ -150,8 +158,7 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new SecretServerUnavailableException(
-                $"{what} at {request.RequestUri?.Authority} did not answer ({e.HttpRequestError}).", e);
+            throw new SecretServerUnavailableException(Unreachable(what, request.RequestUri, e), e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -210,7 +210,7 @@ public sealed partial class IdentityClient : IDisposable
         catch (HttpRequestException e)
         {
             throw new SecretServerUnavailableException(
-                $"the identity provider at {_settings.Authority!.Authority} did not answer ({e.HttpRequestError}).", e);
+                CachedBearerSession.Unreachable("The identity provider", _settings.Authority, e), e);
         }
     }
 

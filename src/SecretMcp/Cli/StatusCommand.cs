@@ -55,7 +55,7 @@ internal static class StatusCommand
             }
             catch (SecretServerException e)
             {
-                Line("signed in as", "nobody (" + e.Message + ")");
+                Line("signed in as", "nobody (" + ForThePerson(e.Message) + ")");
                 exit = ExitCodes.NotSignedInOrConfig;
             }
 
@@ -90,7 +90,7 @@ internal static class StatusCommand
         }
         catch (SecretServerException e)
         {
-            Line("session", "none: " + e.Message);
+            Line("session", "none: " + ForThePerson(e.Message));
             return e is SecretServerUnavailableException ? ExitCodes.SecretServerUnavailable : ExitCodes.NotSignedInOrConfig;
         }
 
@@ -153,6 +153,10 @@ internal static class StatusCommand
             return "unknown: " + e.Message;
         }
     }
+
+    /// <summary>Messages written for the agent say "ask the user to run"; here the user reads them.</summary>
+    private static string ForThePerson(string message) =>
+        message.Replace("ask the user to run", "run", StringComparison.Ordinal);
 
     private static void Line(string key, string value) => Console.Out.WriteLine($"{key + ":",-24}{value}");
 }

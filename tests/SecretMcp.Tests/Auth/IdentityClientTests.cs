@@ -137,9 +137,10 @@ public sealed class IdentityClientTests : IAsyncLifetime
         };
         using var client = _fixture.NewClient(untrusted);
 
-        var act = () => client.SignInWithDeviceCodeAsync(_ => Task.CompletedTask, CancellationToken.None);
+        var act = () => client.SignInWithDeviceCodeAsync(_ => Task.CompletedTask, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
 
-        await act.Should().ThrowAsync<Exception>();
+        (await act.Should().ThrowAsync<SecretServerUnavailableException>()).Which.Message.Should().Contain("SecureConnectionError");
         _fixture.Identity.Grants.Should().BeEmpty("no request got past TLS");
     }
 
@@ -160,6 +161,26 @@ public sealed class IdentityClientTests : IAsyncLifetime
         second.AccessToken.Should().NotBe(first.AccessToken);
         second.ExpiresOn.Should().BeAfter(DateTimeOffset.UtcNow);
         shortLived.Identity.Grants.Should().Equal("device_code", "refresh_token");
+    }
+
+    [Fact]
+    public async Task Another_providers_certificate_does_not_make_this_one_trusted()
+    {
+        await using var other = await DevIdentityFixture.StartAsync();
+        var settings = _fixture.Settings();
+        var misnamed = new AuthSettings
+        {
+            Provider = settings.Provider, SecretServerBaseUrl = settings.SecretServerBaseUrl, Authority = settings.Authority,
+            ClientId = settings.ClientId, Scopes = settings.Scopes, TokenCache = TokenCacheMode.None,
+            DevCertificate = other.CertificatePath,
+        };
+        using var client = _fixture.NewClient(misnamed);
+
+        var act = () => client.SignInWithDeviceCodeAsync(_ => Task.CompletedTask, CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        (await act.Should().ThrowAsync<SecretServerUnavailableException>()).Which.Message.Should().Contain("SecureConnectionError");
+        _fixture.Identity.Grants.Should().BeEmpty("the chain does not end in the named certificate");
     }
 
     private static (JsonElement Header, JsonElement Claims) Decode(string jwt)
