@@ -61,8 +61,9 @@ internal static class BrokerEndpoints
         }
 
         var (token, lifetime) = state.IssueSecretServerToken(check.Username!);
-        await IdentityEndpoints.WriteJsonAsync(context, 200, new ExchangeResponse { AccessToken = token, ExpiresIn = lifetime },
-            IdentityJsonContext.Default.ExchangeResponse).ConfigureAwait(false);
+        var response = new ExchangeResponse { AccessToken = token, ExpiresIn = lifetime };
+        await IdentityEndpoints.WriteJsonAsync(context, 200, response, IdentityJsonContext.Default.ExchangeResponse)
+            .ConfigureAwait(false);
     }
 
     private static async Task PlatformTokenAsync(HttpContext context, IdentityState state)

@@ -10,7 +10,8 @@ namespace SecretMcp.DevVault.Identity;
 internal static partial class DevBrowser
 {
     public static async Task SignInAsync(
-        DevIdentityProvider provider, Uri authorizeUri, string username, string password, CancellationToken cancellationToken)
+        DevIdentityProvider provider, Uri authorizeUri, string username, string password,
+        CancellationToken cancellationToken)
     {
         using var idp = provider.CreateTrustingClient();
         var page = await idp.GetStringAsync(authorizeUri, cancellationToken).ConfigureAwait(false);
@@ -18,12 +19,14 @@ internal static partial class DevBrowser
         fields["username"] = username;
         fields["password"] = password;
 
-        using var signIn = await idp.PostAsync(new Uri(authorizeUri, action), new FormUrlEncodedContent(fields), cancellationToken)
+        using var credentials = new FormUrlEncodedContent(fields);
+        using var signIn = await idp.PostAsync(new Uri(authorizeUri, action), credentials, cancellationToken)
             .ConfigureAwait(false);
+        using var loopback = new HttpClient();
         if (signIn.StatusCode == HttpStatusCode.Redirect)
         {
-            using var loopback = new HttpClient();
-            await SendWithRetriesAsync(() => loopback.GetAsync(signIn.Headers.Location, cancellationToken), cancellationToken)
+            var location = signIn.Headers.Location;
+            await SendWithRetriesAsync(() => loopback.GetAsync(location, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             return;
         }
@@ -32,16 +35,18 @@ internal static partial class DevBrowser
         var (redirect, codeFields) = ReadForm(handBack);
         if (!codeFields.ContainsKey("code"))
         {
-            throw new InvalidOperationException("The dev identity provider did not sign the user in: " + TitleOf(handBack));
+            throw new InvalidOperationException(
+                "The dev identity provider did not sign the user in: " + ProblemOf(handBack));
         }
 
         // The app starts listening only after it asked to open the browser, so a first try may be early.
-        using var client = new HttpClient();
-        await SendWithRetriesAsync(() => client.PostAsync(redirect, new FormUrlEncodedContent(codeFields), cancellationToken),
+        await SendWithRetriesAsync(
+            () => loopback.PostAsync(redirect, new FormUrlEncodedContent(codeFields), cancellationToken),
             cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SendWithRetriesAsync(Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    private static async Task SendWithRetriesAsync(
+        Func<Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -62,15 +67,17 @@ internal static partial class DevBrowser
         var form = FormPattern().Match(html);
         if (!form.Success)
         {
-            throw new InvalidOperationException("The page has no form: " + TitleOf(html));
+            throw new InvalidOperationException("The page has no form: " + ProblemOf(html));
         }
 
-        var fields = InputPattern().Matches(html)
-            .ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = InputPattern().Matches(html).ToDictionary(
+            m => WebUtility.HtmlDecode(m.Groups["name"].Value),
+            m => WebUtility.HtmlDecode(m.Groups["value"].Value));
         return (WebUtility.HtmlDecode(form.Groups["action"].Value), fields);
     }
 
-    private static string TitleOf(string html) => TitlePattern().Match(html) is { Success: true } m ? m.Groups[1].Value : "(no title)";
+    private static string ProblemOf(string html) =>
+        ProblemPattern().Match(html) is { Success: true } match ? match.Groups[1].Value : "(no reason given)";
 
     [GeneratedRegex("<form method=\"post\" action=\"(?<action>[^\"]*)\"")]
     private static partial Regex FormPattern();
@@ -79,5 +86,5 @@ internal static partial class DevBrowser
     private static partial Regex InputPattern();
 
     [GeneratedRegex("<p class=\"problem\">([^<]*)</p>")]
-    private static partial Regex TitlePattern();
+    private static partial Regex ProblemPattern();
 }

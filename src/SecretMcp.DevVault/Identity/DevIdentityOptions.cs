@@ -6,7 +6,7 @@ public sealed class DevIdentityOptions
     /// <summary>The loopback port; 0 picks a free one.</summary>
     public int Port { get; init; }
 
-    /// <summary>The tenant segment of the authority, as in Entra's https://login.microsoftonline.com/{tenant}.</summary>
+    /// <summary>The tenant segment of the authority, as in https://login.microsoftonline.com/{tenant}.</summary>
     public string TenantId { get; init; } = "7d3f8a52-6b1e-4c9a-9f0e-2a4b6c8d0e1f";
 
     /// <summary>The one public client registered with the provider.</summary>
@@ -20,7 +20,7 @@ public sealed class DevIdentityOptions
 
     public int AccessTokenLifetimeSeconds { get; init; } = 3600;
 
-    /// <summary>Lifetime of the Secret Server tokens the token-exchange endpoint hands out (20 min, as Secret Server).</summary>
+    /// <summary>Lifetime of the Secret Server tokens the exchange hands out (20 min, as Secret Server's).</summary>
     public int ExchangedTokenLifetimeSeconds { get; init; } = 1200;
 
     public int DeviceCodeIntervalSeconds { get; init; } = 1;

@@ -30,7 +30,7 @@ public sealed class DevIdentityProvider : IAsyncDisposable
     /// <summary>The HTTPS root, such as https://127.0.0.1:41234/.</summary>
     public Uri BaseUri => _state.BaseUri;
 
-    /// <summary>The authority for MSAL: the root plus the tenant, as https://login.microsoftonline.com/{tenant}.</summary>
+    /// <summary>The authority for MSAL: the root plus the tenant (as login.microsoftonline.com/{tenant}).</summary>
     public string Authority => _state.Authority;
 
     public string Issuer => _state.Issuer;
@@ -92,7 +92,8 @@ public sealed class DevIdentityProvider : IAsyncDisposable
         BrokerEndpoints.Map(app, state);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var address = addresses.Addresses.First();
         state.BaseUri = new Uri(address.TrimEnd('/') + "/");
         return new DevIdentityProvider(app, state, certificate);
     }
@@ -111,21 +112,23 @@ public sealed class DevIdentityProvider : IAsyncDisposable
     /// Test hook: plays the browser of an interactive sign-in. Follows <paramref name="authorizeUri"/>,
     /// signs in on the page, and posts the code back to the app's loopback redirect as the page would.
     /// </summary>
-    public Task PlayBrowserAsync(Uri authorizeUri, string username, string password, CancellationToken cancellationToken = default) =>
+    public Task PlayBrowserAsync(
+        Uri authorizeUri, string username, string password, CancellationToken cancellationToken = default) =>
         DevBrowser.SignInAsync(this, authorizeUri, username, password, cancellationToken);
 
     /// <summary>Test hook: an access token as the provider issues them, with any lifetime or audience.</summary>
     public string IssueAccessToken(string username, TimeSpan lifetime, string? audience = null)
     {
         var now = _state.Time.GetUtcNow();
-        var (notBefore, expires) = lifetime > TimeSpan.Zero ? (now, now + lifetime) : (now + lifetime - TimeSpan.FromHours(1), now + lifetime);
+        var expires = now + lifetime;
+        var notBefore = lifetime > TimeSpan.Zero ? now : expires - TimeSpan.FromHours(1);
         return _state.IssueAccessToken(username, notBefore, expires, audience ?? Audience, "access");
     }
 
-    /// <summary>The hook for <see cref="DevVaultOptions.ExternalBearers"/>: bearers this provider vouches for.</summary>
+    /// <summary>The hook for <see cref="DevVaultOptions.ExternalBearers"/>: this provider vouches for.</summary>
     public ExternalBearer? ResolveBearer(string token) => _state.ResolveBearer(token);
 
-    /// <summary>An HttpClient that trusts exactly this provider's certificate, for tests and the browser driver.</summary>
+    /// <summary>An HttpClient that trusts exactly this provider's certificate (tests, the browser driver).</summary>
     public HttpClient CreateTrustingClient() => new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,

@@ -46,7 +46,10 @@ public sealed class DevSignInStack : IAsyncDisposable
             var vault = await DevVaultServer.StartAsync(
                 new DevVaultOptions
                 {
-                    Seed = seed, Port = vaultPort, ExternalBearers = identity.ResolveBearer, TimeProvider = options.TimeProvider,
+                    Seed = seed,
+                    Port = vaultPort,
+                    ExternalBearers = identity.ResolveBearer,
+                    TimeProvider = options.TimeProvider,
                 },
                 loggerFactory, cancellationToken).ConfigureAwait(false);
             identity.VaultUri = vault.BaseUri;

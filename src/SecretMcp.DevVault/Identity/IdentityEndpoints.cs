@@ -46,8 +46,7 @@ internal static class IdentityEndpoints
         var clientId = form?["client_id"].ToString();
         if (clientId != state.Options.ClientId)
         {
-            await WriteErrorAsync(context, "unauthorized_client", "The client is not registered with the dev identity provider.")
-                .ConfigureAwait(false);
+            await WriteUnknownClientAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -70,15 +69,15 @@ internal static class IdentityEndpoints
         var form = await ReadFormAsync(context).ConfigureAwait(false);
         if (form is null)
         {
-            await WriteErrorAsync(context, "invalid_request", "The token request must be form-encoded.").ConfigureAwait(false);
+            await WriteErrorAsync(context, "invalid_request", "The token request must be form-encoded.")
+                .ConfigureAwait(false);
             return;
         }
 
         var clientId = form["client_id"].ToString();
         if (clientId != state.Options.ClientId)
         {
-            await WriteErrorAsync(context, "unauthorized_client", "The client is not registered with the dev identity provider.")
-                .ConfigureAwait(false);
+            await WriteUnknownClientAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -120,14 +119,16 @@ internal static class IdentityEndpoints
         var authorization = state.FindDeviceCode(deviceCode);
         if (authorization is null)
         {
-            await WriteErrorAsync(context, "invalid_grant", "The device code is unknown or was used.").ConfigureAwait(false);
+            await WriteErrorAsync(context, "invalid_grant", "The device code is unknown or was used.")
+                .ConfigureAwait(false);
             return;
         }
 
         if (authorization.ExpiresAt <= state.Time.GetUtcNow())
         {
             state.ForgetDeviceCode(deviceCode);
-            await WriteErrorAsync(context, "expired_token", "The device code expired; start again.").ConfigureAwait(false);
+            await WriteErrorAsync(context, "expired_token", "The device code expired; start again.")
+                .ConfigureAwait(false);
             return;
         }
 
@@ -188,7 +189,8 @@ internal static class IdentityEndpoints
         if (!Uri.TryCreate(redirect, UriKind.Absolute, out var redirectUri) || redirectUri.Scheme != "http"
             || !redirectUri.IsLoopback)
         {
-            return IdentityPages.WriteAsync(context, 400, IdentityPages.Problem("redirect_uri must be http on loopback."));
+            return IdentityPages.WriteAsync(
+                context, 400, IdentityPages.Problem("redirect_uri must be http on loopback."));
         }
 
         if (query["response_type"].ToString() != "code" || query["code_challenge_method"].ToString() != "S256"
@@ -221,8 +223,9 @@ internal static class IdentityEndpoints
 
         if (!state.CheckPassword(username, form!["password"].ToString()))
         {
-            await IdentityPages.WriteAsync(context, 200, IdentityPages.SignIn(
-                $"/{state.Options.TenantId}/oauth2/v2.0/authorize", id, "Wrong user name or password.")).ConfigureAwait(false);
+            var again = IdentityPages.SignIn(
+                $"/{state.Options.TenantId}/oauth2/v2.0/authorize", id, "Wrong user name or password.");
+            await IdentityPages.WriteAsync(context, 200, again).ConfigureAwait(false);
             return;
         }
 
@@ -272,6 +275,9 @@ internal static class IdentityEndpoints
         context.Request.HasFormContentType
             ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false)
             : null;
+
+    private static Task WriteUnknownClientAsync(HttpContext context) =>
+        WriteErrorAsync(context, "unauthorized_client", "The client is not registered with the dev identity provider.");
 
     internal static Task WriteErrorAsync(HttpContext context, string error, string description, int status = 400) =>
         WriteJsonAsync(context, status, new OAuthError { Error = error, ErrorDescription = description },

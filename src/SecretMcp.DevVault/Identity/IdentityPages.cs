@@ -46,7 +46,8 @@ internal static class IdentityPages
 
         return Page("Signing in",
             $"""
-            <form method="post" action="{Encode(redirectUri)}">{inputs}<noscript><button>Continue</button></noscript></form>
+            <form method="post" action="{Encode(redirectUri)}">{inputs}
+            <noscript><button>Continue</button></noscript></form>
             <script>document.forms[0].submit();</script>
             """);
     }

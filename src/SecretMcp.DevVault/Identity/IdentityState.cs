@@ -125,13 +125,16 @@ internal sealed class IdentityState : IDisposable
     public OAuthTokenResponse IssueTokens(string username, string clientId, string scope, string? nonce)
     {
         var requested = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var resourceScopes = requested.Where(s => s is not ("openid" or "profile" or "offline_access" or "email")).ToList();
+        var resourceScopes = requested
+            .Where(s => s is not ("openid" or "profile" or "offline_access" or "email"))
+            .ToList();
         var lifetime = Options.AccessTokenLifetimeSeconds;
         var now = Time.GetUtcNow();
         var oid = ObjectId(username);
 
-        var access = IssueAccessToken(username, now, now.AddSeconds(lifetime), Options.Audience,
-            resourceScopes.Count == 0 ? "" : string.Join(' ', resourceScopes.Select(s => s[(s.LastIndexOf('/') + 1)..])));
+        // scp holds the scope names without the resource, as Entra writes them.
+        var scp = string.Join(' ', resourceScopes.Select(s => s[(s.LastIndexOf('/') + 1)..]));
+        var access = IssueAccessToken(username, now, now.AddSeconds(lifetime), Options.Audience, scp);
 
         string? idToken = null;
         if (requested.Contains("openid"))
@@ -199,7 +202,8 @@ internal sealed class IdentityState : IDisposable
     }
 
     /// <summary>Refresh tokens rotate: taking one removes it.</summary>
-    public RefreshGrant? TakeRefreshToken(string value) => _refreshTokens.TryRemove(value, out var grant) ? grant : null;
+    public RefreshGrant? TakeRefreshToken(string value) =>
+        _refreshTokens.TryRemove(value, out var grant) ? grant : null;
 
     public JwtCheck ValidateAccessToken(string token) =>
         Keys.Validate(token, Issuer, Options.Audience, Time.GetUtcNow());
@@ -282,7 +286,7 @@ internal sealed class DeviceAuthorization(
 
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
-    /// <summary>Set by the verification page (or the test hook) once the user signed in; polled by the token endpoint.</summary>
+    /// <summary>Set by the verification page (or the test hook) once the user signed in.</summary>
     public string? ApprovedUser
     {
         get => Volatile.Read(ref _approvedUser);

@@ -44,7 +44,8 @@ internal sealed class JwtKeys : IDisposable
         });
         var payload = Encode(writeClaims);
         var signed = header + "." + payload;
-        var signature = _rsa.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signature = _rsa.SignData(
+            Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signed + "." + Base64Url(signature);
     }
 
@@ -134,7 +135,9 @@ internal sealed class JwtKeys : IDisposable
     }
 
     private static string? GetString(JsonElement claims, string name) =>
-        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static long GetLong(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number

@@ -8,7 +8,10 @@ public enum SessionProviderKind
     /// <summary>Secret Server's own /oauth2/token password grant; on-prem and development.</summary>
     Password,
 
-    /// <summary>RFC 8693: the MSAL access token exchanged for a Secret Server bearer at a broker the organisation runs.</summary>
+    /// <summary>
+    /// RFC 8693: the MSAL access token exchanged for a Secret Server bearer at a broker the
+    /// organisation runs.
+    /// </summary>
     TokenExchange,
 
     /// <summary>The MSAL access token as is, for a Secret Server behind a gateway that validates it.</summary>
@@ -56,7 +59,7 @@ public sealed class AuthSettings
     /// <summary>SecretServer:PlatformUrl, the Delinea Platform tenant, such as https://tenant.delinea.app.</summary>
     public Uri? PlatformUrl { get; init; }
 
-    /// <summary>Auth:Authority, an Entra (or Entra-shaped) authority, such as https://login.microsoftonline.com/{tenant}.</summary>
+    /// <summary>Auth:Authority, Entra's or an Entra-shaped one: https://login.microsoftonline.com/{tenant}.</summary>
     public Uri? Authority { get; init; }
 
     /// <summary>Auth:ClientId, the public client's application id.</summary>
@@ -79,7 +82,7 @@ public sealed class AuthSettings
 
     public string? Domain { get; init; }
 
-    /// <summary>Auth:PlatformClientId, the Platform service user (its secret: SECRET_MCP_PLATFORM_CLIENT_SECRET).</summary>
+    /// <summary>Auth:PlatformClientId, the Platform service user (secret: SECRET_MCP_PLATFORM_CLIENT_SECRET).</summary>
     public string? PlatformClientId { get; init; }
 
     /// <summary>Auth:TokenVariable, the environment variable that holds the token provider's bearer.</summary>
@@ -102,10 +105,11 @@ public sealed class AuthSettings
     public bool UsesIdentityProvider => Provider is SessionProviderKind.TokenExchange or SessionProviderKind.Bearer;
 
     public static AuthSettings FromEnvironment() =>
-        Read(key => Environment.GetEnvironmentVariable(EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal)));
+        Read(key => Environment.GetEnvironmentVariable(EnvironmentName(key)));
 
     /// <summary>The name a key has in the environment, for messages.</summary>
-    public static string EnvironmentName(string key) => EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
+    public static string EnvironmentName(string key) =>
+        EnvironmentPrefix + key.Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>Reads and validates the settings; a problem names the key.</summary>
     public static AuthSettings Read(Func<string, string?> lookup)
@@ -117,13 +121,13 @@ public sealed class AuthSettings
         var settings = new AuthSettings
         {
             Provider = ParseProvider(Get("Auth:Provider")),
-            SecretServerBaseUrl = ParseUrl("SecretServer:BaseUrl", Get("SecretServer:BaseUrl"), allowHttp: true, asBase: true),
-            PlatformUrl = ParseUrl("SecretServer:PlatformUrl", Get("SecretServer:PlatformUrl"), allowHttp: false, asBase: true),
-            Authority = ParseUrl("Auth:Authority", Get("Auth:Authority"), allowHttp: false, asBase: false),
+            SecretServerBaseUrl = ParseUrl("SecretServer:BaseUrl", Get, allowHttp: true, asBase: true),
+            PlatformUrl = ParseUrl("SecretServer:PlatformUrl", Get, allowHttp: false, asBase: true),
+            Authority = ParseUrl("Auth:Authority", Get, allowHttp: false, asBase: false),
             ClientId = Get("Auth:ClientId"),
             Scopes = (Get("Auth:Scopes") ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
             RedirectUri = ParseRedirect(Get("Auth:RedirectUri")),
-            TokenExchangeEndpoint = ParseUrl("Auth:TokenExchangeEndpoint", Get("Auth:TokenExchangeEndpoint"), allowHttp: false, asBase: false),
+            TokenExchangeEndpoint = ParseUrl("Auth:TokenExchangeEndpoint", Get, allowHttp: false, asBase: false),
             TokenExchangeAudience = Get("Auth:TokenExchangeAudience"),
             Username = Get("Auth:Username"),
             Domain = Get("Auth:Domain"),
@@ -210,9 +214,9 @@ public sealed class AuthSettings
             $"{EnvironmentName("Auth:TokenCache")} must be one of auto, keyring, file, none."),
     };
 
-    private static Uri? ParseUrl(string key, string? value, bool allowHttp, bool asBase)
+    private static Uri? ParseUrl(string key, Func<string, string?> get, bool allowHttp, bool asBase)
     {
-        if (value is null)
+        if (get(key) is not { } value)
         {
             return null;
         }

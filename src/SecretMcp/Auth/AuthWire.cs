@@ -61,7 +61,8 @@ internal sealed class StoredSession
     public string? RefreshToken { get; init; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(OAuthTokenWire))]
 [JsonSerializable(typeof(OAuthErrorWire))]
 [JsonSerializable(typeof(VaultsWire))]

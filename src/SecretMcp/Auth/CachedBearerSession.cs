@@ -79,7 +79,7 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Fetches a new bearer; <paramref name="afterRefusal"/> says Secret Server refused the last one.</summary>
+    /// <summary>Fetches a new bearer; <paramref name="afterRefusal"/>: Secret Server refused the last one.</summary>
     protected abstract Task<BearerToken> AcquireAsync(bool afterRefusal, CancellationToken cancellationToken);
 
     protected virtual void Dispose(bool disposing)
@@ -96,7 +96,7 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
         return token is not null && Time.GetUtcNow() < _refreshAt ? token : null;
     }
 
-    /// <summary>Reads an OAuth token response, or throws a message that names <paramref name="what"/> and no token.</summary>
+    /// <summary>Reads an OAuth token response, or throws naming <paramref name="what"/> (never a token).</summary>
     internal static async Task<OAuthTokenWire> ReadTokenResponseAsync(
         HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
@@ -115,7 +115,8 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
 
         if (!response.IsSuccessStatusCode)
         {
-            throw new SecretServerUnavailableException($"{what} answered HTTP {(int)response.StatusCode}; try again later.");
+            throw new SecretServerUnavailableException(
+                $"{what} answered HTTP {(int)response.StatusCode}; try again later.");
         }
 
         var token = TryParse(body, AuthJsonContext.Default.OAuthTokenWire);
@@ -144,9 +145,10 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
     /// <summary>Why a host could not be reached, naming it; an untrusted certificate says so.</summary>
     internal static string Unreachable(string what, Uri? uri, HttpRequestException e) =>
         e.HttpRequestError == HttpRequestError.SecureConnectionError
-            ? $"{what} at {uri?.Authority} could not be reached securely ({e.HttpRequestError}): its TLS certificate is "
-                + "probably not trusted here, or does not name that host. Trust the issuing CA on this machine (for the "
-                + $"dev vault, name its certificate in {AuthSettings.EnvironmentName("Auth:DevCertificate")})."
+            ? $"{what} at {uri?.Authority} could not be reached securely ({e.HttpRequestError}): its TLS "
+                + "certificate is probably not trusted here, or does not name that host. Trust the issuing CA on "
+                + "this machine (for the dev vault, name its certificate in "
+                + $"{AuthSettings.EnvironmentName("Auth:DevCertificate")})."
             : $"{what} at {uri?.Authority} did not answer ({e.HttpRequestError}).";
 
     internal static async Task<HttpResponseMessage> SendAsync(
@@ -162,7 +164,8 @@ public abstract class CachedBearerSession : ISecretServerSession, IDisposable
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SecretServerUnavailableException($"{what} at {request.RequestUri?.Authority} did not answer in time.", e);
+            throw new SecretServerUnavailableException(
+                $"{what} at {request.RequestUri?.Authority} did not answer in time.", e);
         }
     }
 }

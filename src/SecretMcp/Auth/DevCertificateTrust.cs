@@ -32,7 +32,8 @@ public sealed class DevCertificateTrust : IMsalHttpClientFactory, IDisposable
             }
         }
 
-        _msalClient = new Lazy<HttpClient>(() => new HttpClient(CreateHandler()) { Timeout = TimeSpan.FromSeconds(30) });
+        _msalClient = new Lazy<HttpClient>(() =>
+            new HttpClient(CreateHandler()) { Timeout = TimeSpan.FromSeconds(30) });
     }
 
     /// <summary>A handler with this trust; the caller owns it.</summary>

@@ -200,7 +200,8 @@ public sealed partial class IdentityClient : IDisposable
             // The error code is enough; descriptions from the provider can be long and are not ours to echo.
             LogRefused(_logger, e.ErrorCode, e.StatusCode);
             throw new NotSignedInException(
-                $"the identity provider refused the sign-in ({e.ErrorCode}); ask the user to run 'secret-mcp login'.", e);
+                $"the identity provider refused the sign-in ({e.ErrorCode}); ask the user to run 'secret-mcp login'.",
+                e);
         }
         catch (MsalClientException e)
         {
@@ -226,10 +227,12 @@ public sealed partial class IdentityClient : IDisposable
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Identity token from {Source}")]
     private static partial void LogSilent(ILogger logger, string source);
 
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "The identity provider needs the user to sign in ({Code})")]
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information,
+        Message = "The identity provider needs the user to sign in ({Code})")]
     private static partial void LogUiRequired(ILogger logger, string code);
 
-    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The identity provider refused the sign-in: {Code} (HTTP {Status})")]
+    [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "The identity provider refused the sign-in: {Code} (HTTP {Status})")]
     private static partial void LogRefused(ILogger logger, string code, int status);
 
     [LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "MSAL {Level}: {Message}")]

@@ -50,7 +50,8 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
     public PasswordAccount Account => _account;
 
     /// <summary>The session in memory, for status; never print its value.</summary>
-    public BearerToken? Current => _accessToken is { } token ? new BearerToken(token, _expiresAt, _account.Label) : null;
+    public BearerToken? Current =>
+        _accessToken is { } token ? new BearerToken(token, _expiresAt, _account.Label) : null;
 
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
@@ -149,7 +150,8 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
             form.Add(new("domain", domain));
         }
 
-        var signedIn = await RequestTokenAsync([.. form], otp, tolerateRefusal: false, cancellationToken).ConfigureAwait(false);
+        var signedIn = await RequestTokenAsync([.. form], otp, tolerateRefusal: false, cancellationToken)
+            .ConfigureAwait(false);
         LogSignedIn(_logger, _account.Label);
         return signedIn!;
     }
@@ -206,8 +208,8 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
             ExpiresAt = _expiresAt,
             RefreshToken = _refreshToken,
         };
-        await _store.WriteSessionAsync(JsonSerializer.SerializeToUtf8Bytes(stored, AuthJsonContext.Default.StoredSession))
-            .ConfigureAwait(false);
+        var json = JsonSerializer.SerializeToUtf8Bytes(stored, AuthJsonContext.Default.StoredSession);
+        await _store.WriteSessionAsync(json).ConfigureAwait(false);
     }
 
     private async Task<string?> RequestTokenAsync(

@@ -38,10 +38,12 @@ public sealed partial class PlatformSession : CachedBearerSession
         if (string.IsNullOrEmpty(_clientSecret))
         {
             throw new NotSignedInException(
-                $"not signed in: the platform sign-in needs the service user's secret in {AuthSecrets.PlatformClientSecretVariable}.");
+                "not signed in: the platform sign-in needs the service user's secret in "
+                + $"{AuthSecrets.PlatformClientSecretVariable}.");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_settings.PlatformUrl!, "identity/api/oauth2/token/xpmplatform"))
+        var endpoint = new Uri(_settings.PlatformUrl!, "identity/api/oauth2/token/xpmplatform");
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new FormUrlEncodedContent(
             [
@@ -54,15 +56,16 @@ public sealed partial class PlatformSession : CachedBearerSession
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         var http = _httpFactory.CreateClient(TokenExchangeSession.HttpClientName);
-        using var response = await SendAsync(http, request, "The Delinea Platform", cancellationToken).ConfigureAwait(false);
-        var token = await ReadTokenResponseAsync(response, "The Delinea Platform", cancellationToken).ConfigureAwait(false);
+        const string What = "The Delinea Platform";
+        using var response = await SendAsync(http, request, What, cancellationToken).ConfigureAwait(false);
+        var token = await ReadTokenResponseAsync(response, What, cancellationToken).ConfigureAwait(false);
 
         LogSignedIn(_logger, _settings.PlatformClientId!);
         return new BearerToken(token.AccessToken!, Time.GetUtcNow().AddSeconds(Math.Max(token.ExpiresIn, 1)),
             _settings.PlatformClientId!);
     }
 
-    /// <summary>The Secret Server base URL: configured, or the default active vault of the Platform (memoized).</summary>
+    /// <summary>The Secret Server base URL: configured, or the Platform's default active vault (memoized).</summary>
     public async ValueTask<Uri> GetVaultAsync(CancellationToken cancellationToken)
     {
         if (_settings.SecretServerBaseUrl is { } configured)
@@ -106,7 +109,8 @@ public sealed partial class PlatformSession : CachedBearerSession
     private async Task<Uri> DiscoverAsync(CancellationToken cancellationToken)
     {
         var token = await GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_settings.PlatformUrl!, "vaultbroker/api/vaults"));
+        var endpoint = new Uri(_settings.PlatformUrl!, "vaultbroker/api/vaults");
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
@@ -138,14 +142,17 @@ public sealed partial class PlatformSession : CachedBearerSession
         // https, or plain http on this machine only (the dev vault).
         if (url.Scheme != "https" && !(url.Scheme == "http" && url.IsLoopback))
         {
-            throw new NotSignedInException($"The Delinea Platform named a vault that is not https ({url.Authority}); refusing it.");
+            throw new NotSignedInException(
+                $"The Delinea Platform named a vault that is not https ({url.Authority}); refusing it.");
         }
 
         LogVault(_logger, vault.Name ?? "(unnamed)", url.ToString());
         return url;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signed in to the Delinea Platform as service user {ClientId}; Secret Server audits this service identity")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Signed in to the Delinea Platform as service user {ClientId}; "
+            + "Secret Server audits this service identity")]
     private static partial void LogSignedIn(ILogger logger, string clientId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vault discovery: {Name} at {Url}")]
@@ -160,7 +167,8 @@ public sealed class VaultRouteHandler(PlatformSession session) : DelegatingHandl
 {
     public static readonly Uri Placeholder = new("https://platform-vault.invalid/");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (request.RequestUri is { } uri && uri.Host == Placeholder.Host)
         {

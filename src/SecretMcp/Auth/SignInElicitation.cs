@@ -50,10 +50,12 @@ public sealed partial class SignInElicitation(
         return await next(context, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool SupportsUrlElicitation(McpServer server) => server.ClientCapabilities?.Elicitation?.Url is not null;
+    private static bool SupportsUrlElicitation(McpServer server) =>
+        server.ClientCapabilities?.Elicitation?.Url is not null;
 
     /// <summary>Null when signed in (already, or now); else what the agent should tell the user.</summary>
-    private async Task<string?> EnsureSignedInAsync(IdentityClient identity, McpServer server, CancellationToken cancellationToken)
+    private async Task<string?> EnsureSignedInAsync(
+        IdentityClient identity, McpServer server, CancellationToken cancellationToken)
     {
         if (await IsSignedInAsync(identity, cancellationToken).ConfigureAwait(false))
         {
@@ -90,7 +92,8 @@ public sealed partial class SignInElicitation(
         }
     }
 
-    private async Task<string?> SignInThroughClientAsync(IdentityClient identity, McpServer server, CancellationToken cancellationToken)
+    private async Task<string?> SignInThroughClientAsync(
+        IdentityClient identity, McpServer server, CancellationToken cancellationToken)
     {
         using var signIn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         signIn.CancelAfter(s_signInTimeout);
@@ -132,7 +135,8 @@ public sealed partial class SignInElicitation(
         {
             LogNotCompleted(logger, elicitationId, e.GetType().Name);
             return declined
-                ? "not signed in: the user declined to sign in. Ask the user to run 'secret-mcp login' in a terminal, then try again."
+                ? "not signed in: the user declined to sign in. Ask the user to run 'secret-mcp login' in a "
+                    + "terminal, then try again."
                 : IdentityClient.NotSignedInMessage;
         }
 
@@ -162,12 +166,15 @@ public sealed partial class SignInElicitation(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Not signed in; offering the sign-in page through URL elicitation {ElicitationId}")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Not signed in; offering the sign-in page through URL elicitation {ElicitationId}")]
     private static partial void LogOffering(ILogger logger, string elicitationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in through elicitation {ElicitationId} did not complete ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Sign-in through elicitation {ElicitationId} did not complete ({Reason})")]
     private static partial void LogNotCompleted(ILogger logger, string elicitationId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signed in through elicitation {ElicitationId} after {Seconds:0.0} s")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Signed in through elicitation {ElicitationId} after {Seconds:0.0} s")]
     private static partial void LogSignedIn(ILogger logger, string elicitationId, double seconds);
 }

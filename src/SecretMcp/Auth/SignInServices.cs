@@ -20,7 +20,7 @@ public static class SignInServices
         // Reads the dev certificate now, so a wrong path stops the start with a message naming the key.
         services.AddSingleton(new DevCertificateTrust(settings.DevCertificate));
         services.AddHttpClient(TokenExchangeSession.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<DevCertificateTrust>().CreateHandler());
+            .ConfigurePrimaryHttpMessageHandler(provider => Get<DevCertificateTrust>(provider).CreateHandler());
         services.AddSingleton<TokenCacheStore>();
         services.AddSingleton<SignInElicitation>();
 
@@ -31,8 +31,8 @@ public static class SignInServices
         {
             var nothingConfigured = settings.SecretServerBaseUrl is null && settings.PlatformUrl is null;
             services.AddSingleton<ISecretServerSession>(new UnavailableSession(nothingConfigured
-                ? "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev vault, "
-                    + "or configure the sign-in: " + problem
+                ? "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in "
+                    + "dev vault, or configure the sign-in: " + problem
                 : "not signed in: " + problem));
             return services;
         }
@@ -42,36 +42,38 @@ public static class SignInServices
             case SessionProviderKind.TokenExchange:
                 services.AddSingleton<IdentityClient>();
                 services.AddSingleton<TokenExchangeSession>();
-                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<TokenExchangeSession>());
+                services.AddSingleton<ISecretServerSession>(Get<TokenExchangeSession>);
                 break;
             case SessionProviderKind.Bearer:
                 services.AddSingleton<IdentityClient>();
                 services.AddSingleton(provider => new MsalBearerSession(
-                    provider.GetRequiredService<IdentityClient>(), provider.GetRequiredService<TimeProvider>()));
-                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<MsalBearerSession>());
+                    Get<IdentityClient>(provider), Get<TimeProvider>(provider)));
+                services.AddSingleton<ISecretServerSession>(Get<MsalBearerSession>);
                 break;
             case SessionProviderKind.Platform:
                 services.AddSingleton(provider => new PlatformSession(
-                    provider.GetRequiredService<IHttpClientFactory>(), settings, secrets.PlatformClientSecret,
-                    provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<PlatformSession>>()));
-                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<PlatformSession>());
-                secretServer.AddHttpMessageHandler(provider => new VaultRouteHandler(provider.GetRequiredService<PlatformSession>()));
+                    Get<IHttpClientFactory>(provider), settings, secrets.PlatformClientSecret,
+                    Get<TimeProvider>(provider), Get<ILogger<PlatformSession>>(provider)));
+                services.AddSingleton<ISecretServerSession>(Get<PlatformSession>);
+                secretServer.AddHttpMessageHandler(provider => new VaultRouteHandler(Get<PlatformSession>(provider)));
                 break;
             case SessionProviderKind.Token:
-                services.AddSingleton<ISecretServerSession>(new StaticTokenSession(secrets.Token, settings.TokenVariable));
+                services.AddSingleton<ISecretServerSession>(
+                    new StaticTokenSession(secrets.Token, settings.TokenVariable));
                 break;
             default:
                 services.AddSingleton(provider => new PasswordGrantSession(
-                    provider.GetRequiredService<IHttpClientFactory>(),
+                    Get<IHttpClientFactory>(provider),
                     new PasswordAccount(settings.SecretServerBaseUrl!, settings.Username!, settings.Domain),
-                    secrets.Password,
-                    provider.GetRequiredService<TokenCacheStore>(),
-                    provider.GetRequiredService<TimeProvider>(),
-                    provider.GetRequiredService<ILogger<PasswordGrantSession>>()));
-                services.AddSingleton<ISecretServerSession>(provider => provider.GetRequiredService<PasswordGrantSession>());
+                    secrets.Password, Get<TokenCacheStore>(provider), Get<TimeProvider>(provider),
+                    Get<ILogger<PasswordGrantSession>>(provider)));
+                services.AddSingleton<ISecretServerSession>(Get<PasswordGrantSession>);
                 break;
         }
 
         return services;
     }
+
+    private static T Get<T>(IServiceProvider provider)
+        where T : notnull => provider.GetRequiredService<T>();
 }

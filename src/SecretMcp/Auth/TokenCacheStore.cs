@@ -52,7 +52,8 @@ public sealed partial class TokenCacheStore
             return;
         }
 
-        var helper = await MsalCacheHelper.CreateAsync(Properties(MsalCacheFile, persistence), _quiet).ConfigureAwait(false);
+        var helper = await MsalCacheHelper.CreateAsync(Properties(MsalCacheFile, persistence), _quiet)
+            .ConfigureAwait(false);
         helper.RegisterCache(cache);
     }
 
@@ -161,13 +162,17 @@ public sealed partial class TokenCacheStore
         var builder = new StorageCreationPropertiesBuilder(file, Directory);
         if (persistence == Persistence.File)
         {
-            return (OperatingSystem.IsLinux() ? builder.WithLinuxUnprotectedFile() : builder.WithUnprotectedFile()).Build();
+            var plaintext = OperatingSystem.IsLinux()
+                ? builder.WithLinuxUnprotectedFile()
+                : builder.WithUnprotectedFile();
+            return plaintext.Build();
         }
 
         // Two entries in the keyring: the attributes tell them apart.
         return builder
             .WithLinuxKeyring(KeyringSchema, MsalCacheHelper.LinuxKeyRingDefaultCollection, $"secret-mcp {file}",
-                new KeyValuePair<string, string>("product", "secret-mcp"), new KeyValuePair<string, string>("entry", file))
+                new KeyValuePair<string, string>("product", "secret-mcp"),
+                new KeyValuePair<string, string>("entry", file))
             .WithMacKeyChain("secret-mcp", file)
             .Build();
     }
@@ -185,7 +190,8 @@ public sealed partial class TokenCacheStore
     {
         if (OperatingSystem.IsWindows())
         {
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "secret-mcp");
+            var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return Path.Combine(local, "secret-mcp");
         }
 
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
@@ -204,9 +210,13 @@ public sealed partial class TokenCacheStore
     [LoggerMessage(Level = LogLevel.Debug, Message = "The sign-in is kept in {Where}")]
     private static partial void LogCache(ILogger logger, string where);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No OS keyring could keep the sign-in ({Reason}), and {Setting}=keyring forbids a plaintext file: the sign-in lasts only as long as this process")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No OS keyring could keep the sign-in ({Reason}), and {Setting}=keyring forbids a plaintext file: "
+            + "the sign-in lasts only as long as this process")]
     private static partial void LogKeyringOnly(ILogger logger, string reason, string setting);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No OS keyring could keep the sign-in ({Reason}); it is kept in {Path}, a plaintext file readable only by you (0600). Set {Setting}=keyring to forbid this")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No OS keyring could keep the sign-in ({Reason}); it is kept in {Path}, a plaintext file readable "
+            + "only by you (0600). Set {Setting}=keyring to forbid this")]
     private static partial void LogPlaintextFallback(ILogger logger, string reason, string path, string setting);
 }

@@ -71,16 +71,20 @@ public sealed partial class TokenExchangeSession : CachedBearerSession
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         var http = _httpFactory.CreateClient(HttpClientName);
-        using var response = await SendAsync(http, request, "The token exchange", cancellationToken).ConfigureAwait(false);
-        var token = await ReadTokenResponseAsync(response, "The token exchange", cancellationToken).ConfigureAwait(false);
+        const string What = "The token exchange";
+        using var response = await SendAsync(http, request, What, cancellationToken).ConfigureAwait(false);
+        var token = await ReadTokenResponseAsync(response, What, cancellationToken).ConfigureAwait(false);
 
         LogExchanged(_logger, subject.Username);
-        return new BearerToken(token.AccessToken!, Time.GetUtcNow().AddSeconds(Math.Max(token.ExpiresIn, 1)), subject.Username);
+        var expires = Time.GetUtcNow().AddSeconds(Math.Max(token.ExpiresIn, 1));
+        return new BearerToken(token.AccessToken!, expires, subject.Username);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Exchanged the sign-in of {Username} for a Secret Server session")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Exchanged the sign-in of {Username} for a Secret Server session")]
     private static partial void LogExchanged(ILogger logger, string username);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The token exchange refused the sign-in; refreshing it and trying once more")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "The token exchange refused the sign-in; refreshing it and trying once more")]
     private static partial void LogRetry(ILogger logger);
 }

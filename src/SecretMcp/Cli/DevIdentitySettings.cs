@@ -20,7 +20,7 @@ internal sealed class DevIdentitySettings : IAsyncDisposable
         _certificate = identity.WriteCertificate(Path.Combine(_folder, "dev-identity-provider.pem"));
     }
 
-    /// <summary>key=value lines, as the vault's own; the Platform secret is the dev provider's sample, not a real one.</summary>
+    /// <summary>key=value lines like the vault's; the Platform secret is the dev provider's sample, not a real one.</summary>
     public void Print()
     {
         Console.Out.WriteLine($"authority={_identity.Authority}");

@@ -38,8 +38,8 @@ internal static class DevServerCommand
                 var seedFile = parse.GetValue(seed) is { } path ? SeedFile.LoadFile(path) : SeedFile.LoadDefault();
                 if (parse.GetValue(identity))
                 {
-                    stack = await DevSignInStack.StartAsync(seedFile, null, loggerFactory, parse.GetValue(port), cancellationToken)
-                        .ConfigureAwait(false);
+                    stack = await DevSignInStack.StartAsync(
+                        seedFile, null, loggerFactory, parse.GetValue(port), cancellationToken).ConfigureAwait(false);
                     vault = stack.Vault;
                 }
                 else

@@ -25,7 +25,8 @@ internal static class LoginCommand
         {
             Description = "Password sign-in: also ask for a one-time code (Secret Server two-factor authentication).",
         };
-        var command = new Command("login", "Sign in (browser, device code, or Secret Server password) and keep the sign-in for serve.")
+        var command = new Command("login",
+            "Sign in (browser, device code, or Secret Server password) and keep the sign-in for serve.")
         {
             deviceCode, otp,
         };
@@ -63,7 +64,8 @@ internal static class LoginCommand
         return command;
     }
 
-    private static async Task<int> LoginAsync(SignInContext context, bool deviceCode, bool otp, CancellationToken cancellationToken)
+    private static async Task<int> LoginAsync(
+        SignInContext context, bool deviceCode, bool otp, CancellationToken cancellationToken)
     {
         var cache = context.Get<TokenCacheStore>();
         switch (context.Settings.Provider)
@@ -73,13 +75,15 @@ internal static class LoginCommand
                 var identity = context.Get<IdentityClient>();
                 if (!deviceCode && !SystemBrowser.CanOpen())
                 {
-                    Say("no browser can be opened here (no $BROWSER, no display); signing in with a device code instead.");
+                    Say("no browser can be opened here (no $BROWSER, no display); "
+                        + "signing in with a device code instead.");
                     deviceCode = true;
                 }
 
-                var signedIn = deviceCode
-                    ? await identity.SignInWithDeviceCodeAsync(ShowDeviceCodeAsync, cancellationToken).ConfigureAwait(false)
-                    : await identity.SignInInteractiveAsync(SystemBrowser.OpenAsync, cancellationToken).ConfigureAwait(false);
+                var signingIn = deviceCode
+                    ? identity.SignInWithDeviceCodeAsync(ShowDeviceCodeAsync, cancellationToken)
+                    : identity.SignInInteractiveAsync(SystemBrowser.OpenAsync, cancellationToken);
+                var signedIn = await signingIn.ConfigureAwait(false);
                 Say($"signed in as {signedIn.Username} (identity provider {context.Settings.Authority!.Authority}); "
                     + $"the sign-in is kept in {cache.Describe()}.");
                 break;
@@ -98,19 +102,20 @@ internal static class LoginCommand
 
                 var code = otp ? SecretPrompt.Read("One-time code (or 'push'): ") : null;
                 var token = await session.SignInAsync(password, code, cancellationToken).ConfigureAwait(false);
-                Say($"signed in to Secret Server as {token.Who}; the session lasts until {Time(token.ExpiresAt)} and is "
-                    + $"refreshed from {cache.Describe()}. The password was not stored.");
+                Say($"signed in to Secret Server as {token.Who}; the session lasts until {Time(token.ExpiresAt)} "
+                    + $"and is refreshed from {cache.Describe()}. The password was not stored.");
                 return ExitCodes.Ok;
             }
 
             case SessionProviderKind.Platform:
-                Say($"the platform sign-in uses the service user {context.Settings.PlatformClientId} and its secret from "
-                    + $"{AuthSecrets.PlatformClientSecretVariable}; there is nothing to type. Secret Server will audit that "
-                    + "service identity, not you.");
+                Say($"the platform sign-in uses the service user {context.Settings.PlatformClientId} and its "
+                    + $"secret from {AuthSecrets.PlatformClientSecretVariable}; there is nothing to type. Secret "
+                    + "Server will audit that service identity, not you.");
                 break;
 
             case SessionProviderKind.Token:
-                Say($"the token sign-in uses the Secret Server bearer in {context.Settings.TokenVariable}; there is nothing to type.");
+                Say($"the token sign-in uses the Secret Server bearer in {context.Settings.TokenVariable}; "
+                    + "there is nothing to type.");
                 break;
         }
 
@@ -132,7 +137,8 @@ internal static class LoginCommand
         Console.Error.WriteLine();
         Console.Error.WriteLine($"and enter the code:  {prompt.UserCode}");
         Console.Error.WriteLine();
-        Console.Error.WriteLine($"(the code expires at {Time(prompt.ExpiresOn)}; waiting for you to finish signing in…)");
+        Console.Error.WriteLine(
+            $"(the code expires at {Time(prompt.ExpiresOn)}; waiting for you to finish signing in…)");
         return Task.CompletedTask;
     }
 

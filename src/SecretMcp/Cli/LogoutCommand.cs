@@ -4,7 +4,7 @@ using SecretMcp.Hosting;
 
 namespace SecretMcp.Cli;
 
-/// <summary>secret-mcp logout: forgets the cached sign-in (identity provider accounts and the Secret Server session).</summary>
+/// <summary>secret-mcp logout: forgets the cached sign-in (identity provider accounts, Secret Server session).</summary>
 internal static class LogoutCommand
 {
     public static Command Create()
@@ -25,7 +25,8 @@ internal static class LogoutCommand
                 Console.Error.WriteLine($"secret-mcp: signed out; removed the cached sign-in from {cache.Describe()}.");
                 if (context.Settings.Provider == SessionProviderKind.Token)
                 {
-                    Console.Error.WriteLine($"secret-mcp: the token sign-in reads {context.Settings.TokenVariable}; unset it too.");
+                    Console.Error.WriteLine(
+                        $"secret-mcp: the token sign-in reads {context.Settings.TokenVariable}; unset it too.");
                 }
 
                 return ExitCodes.Ok;

@@ -14,7 +14,8 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var command = new Command("status", "Show who is signed in, how, until when, and whether Secret Server answers.");
+        var command = new Command("status",
+            "Show who is signed in, how, until when, and whether Secret Server answers.");
         command.SetAction(async (_, cancellationToken) =>
         {
             try
@@ -91,7 +92,9 @@ internal static class StatusCommand
         catch (SecretServerException e)
         {
             Line("session", "none: " + ForThePerson(e.Message));
-            return e is SecretServerUnavailableException ? ExitCodes.SecretServerUnavailable : ExitCodes.NotSignedInOrConfig;
+            return e is SecretServerUnavailableException
+                ? ExitCodes.SecretServerUnavailable
+                : ExitCodes.NotSignedInOrConfig;
         }
 
         return ExitCodes.Ok;
@@ -134,7 +137,9 @@ internal static class StatusCommand
         try
         {
             using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? "accepted by Secret Server" : $"refused by Secret Server (HTTP {(int)response.StatusCode})";
+            return response.IsSuccessStatusCode
+                ? "accepted by Secret Server"
+                : $"refused by Secret Server (HTTP {(int)response.StatusCode})";
         }
         catch (HttpRequestException e)
         {

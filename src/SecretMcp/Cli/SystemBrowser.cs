@@ -30,7 +30,8 @@ internal static class SystemBrowser
 
     public static Task OpenAsync(Uri address, CancellationToken cancellationToken)
     {
-        Console.Error.WriteLine("secret-mcp: opening your browser to sign in. If it does not open, visit this address:");
+        Console.Error.WriteLine(
+            "secret-mcp: opening your browser to sign in. If it does not open, visit this address:");
         Console.Error.WriteLine();
         Console.Error.WriteLine("    " + address.AbsoluteUri);
         Console.Error.WriteLine();
@@ -41,7 +42,8 @@ internal static class SystemBrowser
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or FileNotFoundException)
         {
-            Console.Error.WriteLine($"secret-mcp: could not open a browser ({e.Message}); open the address above yourself.");
+            Console.Error.WriteLine(
+                $"secret-mcp: could not open a browser ({e.Message}); open the address above yourself.");
         }
 
         return Task.CompletedTask;
