@@ -21,11 +21,17 @@ public sealed class SignInTests : IAsyncLifetime
     private DevSignInStack _stack = null!;
     private string _certificate = null!;
 
+    private static readonly ClientCapabilities UrlElicitation = new()
+    {
+        Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() },
+    };
+
     private string CacheFolder => Path.Combine(_sandbox.Home, ".cache", "secret-mcp");
 
     public async Task InitializeAsync()
     {
-        _stack = await DevSignInStack.StartAsync(SeedFile.Parse(new MemoryStream(Encoding.UTF8.GetBytes(Canary.SeedJson)), "e2e seed"));
+        var seed = SeedFile.Parse(new MemoryStream(Encoding.UTF8.GetBytes(Canary.SeedJson)), "e2e seed");
+        _stack = await DevSignInStack.StartAsync(seed);
         _certificate = _stack.Identity.WriteCertificate(Path.Combine(_sandbox.Root, "dev-idp.pem"));
     }
 
@@ -41,8 +47,9 @@ public sealed class SignInTests : IAsyncLifetime
         ConfigureIdentity("token-exchange");
 
         var login = ToolProcess.Start(_sandbox, "login", "--device-code");
-        var codeLine = await login.WaitForStderrAsync(line => line.StartsWith("and enter the code:", StringComparison.Ordinal));
-        var verification = await login.WaitForStderrAsync(line => line.Contains("/devicelogin", StringComparison.Ordinal));
+        var codeLine = await login.WaitForStderrAsync(IsCodeLine);
+        var verification = await login.WaitForStderrAsync(
+            line => line.Contains("/devicelogin", StringComparison.Ordinal));
         await ApproveOnTheVerificationPageAsync(new Uri(verification.Trim()), codeLine.Split(':', 2)[1].Trim());
         login.CloseInput();
         await login.WaitAsync();
@@ -62,8 +69,9 @@ public sealed class SignInTests : IAsyncLifetime
         if (login.Stderr.Contains("plaintext file", StringComparison.Ordinal))
         {
             // No keyring on this machine (CI): the fallback is a 0600 file in a 0700 folder, with a warning.
-            File.GetUnixFileMode(CacheFolder).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.GetUnixFileMode(Path.Combine(CacheFolder, "msal-cache.bin")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            File.GetUnixFileMode(CacheFolder).Should().Be(Private | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(Path.Combine(CacheFolder, "msal-cache.bin")).Should().Be(Private);
         }
 
         using var logout = await ToolProcess.RunAsync(_sandbox, null, "logout");
@@ -82,7 +90,12 @@ public sealed class SignInTests : IAsyncLifetime
     {
         ConfigureIdentity("bearer");
         var urlFile = Path.Combine(_sandbox.Root, "authorize-url");
-        var browser = _sandbox.WriteFile("browser.sh", "#!/bin/sh\nprintf '%s' \"$1\" > \"$(dirname \"$0\")/authorize-url.tmp\" && mv \"$(dirname \"$0\")/authorize-url.tmp\" \"$(dirname \"$0\")/authorize-url\"\n");
+        // The "browser" writes down the address it was asked to open; the test plays the user from there.
+        var browser = _sandbox.WriteFile("browser.sh", """
+            #!/bin/sh
+            here=$(dirname "$0")
+            printf '%s' "$1" > "$here/authorize-url.tmp" && mv "$here/authorize-url.tmp" "$here/authorize-url"
+            """);
         File.SetUnixFileMode(browser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         _sandbox.Extra["BROWSER"] = browser;
 
@@ -136,8 +149,10 @@ public sealed class SignInTests : IAsyncLifetime
         await RedeemThroughServeAsync();
 
         // The stored session holds Secret Server tokens (by design, in the 0600 file); they must not leak elsewhere.
-        var stored = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(CacheFolder, "session.bin"))).RootElement;
-        AssertNoTokenLeaked(stored.GetProperty("accessToken").GetString()!, stored.GetProperty("refreshToken").GetString()!);
+        var stored = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(CacheFolder, "session.bin")))
+            .RootElement;
+        AssertNoTokenLeaked(
+            stored.GetProperty("accessToken").GetString()!, stored.GetProperty("refreshToken").GetString()!);
     }
 
     [Fact]
@@ -146,7 +161,8 @@ public sealed class SignInTests : IAsyncLifetime
         using var http = new HttpClient();
         using var grant = await http.PostAsync(new Uri(_stack.Vault.BaseUri, "oauth2/token"), new FormUrlEncodedContent(
             [new("grant_type", "password"), new("username", User), new("password", Canary.LoginPassword)]));
-        var token = JsonDocument.Parse(await grant.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+        var token = JsonDocument.Parse(await grant.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("access_token").GetString()!;
         _sandbox.Extra["SECRET_MCP__Auth__Provider"] = "token";
         _sandbox.Extra["SECRET_MCP__SecretServer__BaseUrl"] = _stack.Vault.BaseUri.ToString();
         _sandbox.Extra["SECRET_MCP_TOKEN"] = token;
@@ -162,7 +178,7 @@ public sealed class SignInTests : IAsyncLifetime
 
         await using (var session = await ToolSession.StartAsync(_sandbox, "serve"))
         {
-            var result = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+            var result = await AskForTheDbPasswordAsync(session);
             _outputs.Add(session.Stderr);
 
             result.IsError.Should().BeTrue();
@@ -181,14 +197,15 @@ public sealed class SignInTests : IAsyncLifetime
         var browser = Task.CompletedTask;
         var options = new McpClientOptions
         {
-            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+            Capabilities = UrlElicitation,
             Handlers = new McpClientHandlers
             {
                 ElicitationHandler = (request, cancellationToken) =>
                 {
                     offered.Add(request!);
                     // The user consents and signs in in the browser; the client answers at once, as the spec says.
-                    browser = _stack.Identity.PlayBrowserAsync(new Uri(request!.Url!), User, Canary.LoginPassword, cancellationToken);
+                    browser = _stack.Identity.PlayBrowserAsync(
+                        new Uri(request!.Url!), User, Canary.LoginPassword, cancellationToken);
                     return ValueTask.FromResult(new ElicitResult { Action = "accept" });
                 },
             },
@@ -196,7 +213,7 @@ public sealed class SignInTests : IAsyncLifetime
 
         await using (var session = await ToolSession.StartAsync(_sandbox, options, "serve"))
         {
-            var issued = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+            var issued = await AskForTheDbPasswordAsync(session);
             await browser;
             _outputs.Add(JsonSerializer.Serialize(issued) + session.Stderr);
             issued.IsError.Should().NotBe(true, ToolSession.TextOf(issued) + "\n" + session.Stderr);
@@ -218,7 +235,7 @@ public sealed class SignInTests : IAsyncLifetime
         ConfigureIdentity("token-exchange");
         var options = new McpClientOptions
         {
-            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+            Capabilities = UrlElicitation,
             Handlers = new McpClientHandlers
             {
                 ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult { Action = "decline" }),
@@ -226,7 +243,7 @@ public sealed class SignInTests : IAsyncLifetime
         };
 
         await using var session = await ToolSession.StartAsync(_sandbox, options, "serve");
-        var result = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+        var result = await AskForTheDbPasswordAsync(session);
 
         result.IsError.Should().BeTrue();
         ToolSession.TextOf(result).Should().Contain("declined").And.Contain("secret-mcp login");
@@ -243,8 +260,9 @@ public sealed class SignInTests : IAsyncLifetime
         _sandbox.Extra["DISPLAY"] = null;
         _sandbox.Extra["WAYLAND_DISPLAY"] = null;
         var login = ToolProcess.Start(_sandbox, "login");
-        await login.WaitForStderrAsync(line => line.Contains("signing in with a device code instead", StringComparison.Ordinal));
-        var codeLine = await login.WaitForStderrAsync(line => line.StartsWith("and enter the code:", StringComparison.Ordinal));
+        await login.WaitForStderrAsync(
+            line => line.Contains("signing in with a device code instead", StringComparison.Ordinal));
+        var codeLine = await login.WaitForStderrAsync(IsCodeLine);
         _stack.Identity.ApproveDeviceCode(codeLine.Split(':', 2)[1].Trim(), User).Should().BeTrue();
         login.CloseInput();
         await login.WaitAsync();
@@ -256,7 +274,8 @@ public sealed class SignInTests : IAsyncLifetime
             return; // This machine has a working keyring: the sign-in went there, as asked.
         }
 
-        new FileInfo(Path.Combine(CacheFolder, "msal-cache.bin")).Exists.Should().BeFalse("nothing may be written in plaintext");
+        new FileInfo(Path.Combine(CacheFolder, "msal-cache.bin")).Exists
+            .Should().BeFalse("nothing may be written in plaintext");
         using var status = await ToolProcess.RunAsync(_sandbox, null, "status");
         status.ExitCode.Should().Be(2, "the sign-in ended with the login process");
         AssertNoTokenLeaked();
@@ -273,7 +292,7 @@ public sealed class SignInTests : IAsyncLifetime
         _sandbox.Extra["SECRET_MCP__Auth__DevCertificate"] = _certificate;
     }
 
-    /// <summary>The user's part of device code: the verification page, in a browser that trusts the dev certificate.</summary>
+    /// <summary>The user's part of device code: the verification page, in a browser that trusts the dev CA.</summary>
     private async Task ApproveOnTheVerificationPageAsync(Uri page, string userCode)
     {
         using var browser = _stack.Identity.CreateTrustingClient();
@@ -283,13 +302,13 @@ public sealed class SignInTests : IAsyncLifetime
         (await response.Content.ReadAsStringAsync()).Should().Contain("You are signed in");
     }
 
-    /// <summary>serve (no --dev) as an agent starts it; a ticket for e2e/db redeemed in bash. Returns serve's stderr.</summary>
+    /// <summary>serve (no --dev) as an agent starts it; a ticket for e2e/db redeemed in bash; its stderr.</summary>
     private async Task<string> RedeemThroughServeAsync()
     {
         string stderr;
         await using (var session = await ToolSession.StartAsync(_sandbox, "serve"))
         {
-            var issued = await session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+            var issued = await AskForTheDbPasswordAsync(session);
             _outputs.Add(JsonSerializer.Serialize(issued));
             issued.IsError.Should().NotBe(true, ToolSession.TextOf(issued) + "\n" + session.Stderr);
 
@@ -306,6 +325,11 @@ public sealed class SignInTests : IAsyncLifetime
         return stderr;
     }
 
+    private static bool IsCodeLine(string line) => line.StartsWith("and enter the code:", StringComparison.Ordinal);
+
+    private static Task<CallToolResult> AskForTheDbPasswordAsync(ToolSession session) =>
+        session.CallAsync("get_secret_environment_variable", new() { ["secret"] = "e2e/db", ["shell"] = "bash" });
+
     private void Keep(ToolProcess tool) => _outputs.Add(tool.Stdout + "\n" + tool.Stderr);
 
     /// <summary>
@@ -319,7 +343,8 @@ public sealed class SignInTests : IAsyncLifetime
         var everything = string.Join("\n", _outputs);
         foreach (var token in tokens)
         {
-            everything.Contains(token, StringComparison.Ordinal).Should().BeFalse("no token may appear in any output or log");
+            everything.Contains(token, StringComparison.Ordinal)
+                .Should().BeFalse("no token may appear in any output or log");
         }
 
         Canary.AssertAbsent("outputs and logs", everything);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 
 namespace SecretMcp.EndToEndTests;
 
-/// <summary>The real tool run as a command (login, status, logout) in a sandbox, its output captured as it comes.</summary>
+/// <summary>The real tool run as a command (login, status, logout) in a sandbox; output captured as it comes.</summary>
 public sealed class ToolProcess : IDisposable
 {
     private readonly Process _process;

@@ -19,7 +19,8 @@ public sealed class AuthSettingsTests
         settings.Provider.Should().Be(SessionProviderKind.TokenExchange);
         settings.Scopes.Should().Equal("api://ss/.default", "offline_access");
         settings.TokenCache.Should().Be(TokenCacheMode.Keyring);
-        settings.Problem().Should().Contain("SECRET_MCP__SecretServer__BaseUrl").And.Contain("SECRET_MCP__Auth__ClientId")
+        settings.Problem().Should().Contain("SECRET_MCP__SecretServer__BaseUrl")
+            .And.Contain("SECRET_MCP__Auth__ClientId")
             .And.Contain("SECRET_MCP__Auth__TokenExchangeEndpoint");
     }
 
@@ -38,12 +39,17 @@ public sealed class AuthSettingsTests
     [Fact]
     public void The_default_provider_is_password_as_before()
     {
-        var settings = AuthSettings.Read(Lookup(new() { ["SecretServer:BaseUrl"] = "https://h/SecretServer", ["Auth:Username"] = "u" }));
+        var settings = AuthSettings.Read(Lookup(new()
+        {
+            ["SecretServer:BaseUrl"] = "https://h/SecretServer",
+            ["Auth:Username"] = "u",
+        }));
 
         settings.Provider.Should().Be(SessionProviderKind.Password);
         settings.SecretServerBaseUrl!.ToString().Should().Be("https://h/SecretServer/");
         settings.Problem().Should().BeNull();
     }
 
-    private static Func<string, string?> Lookup(Dictionary<string, string> values) => key => values.GetValueOrDefault(key);
+    private static Func<string, string?> Lookup(Dictionary<string, string> values) =>
+        key => values.GetValueOrDefault(key);
 }

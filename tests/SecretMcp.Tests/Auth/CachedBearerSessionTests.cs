@@ -5,7 +5,7 @@ namespace SecretMcp.Tests.Auth;
 
 public sealed class CachedBearerSessionTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-03T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task A_token_is_reused_until_a_minute_before_it_expires_then_replaced()
@@ -28,7 +28,8 @@ public sealed class CachedBearerSessionTests
     {
         using var session = new CountingSession(_time, TimeSpan.FromMinutes(20), delay: TimeSpan.FromMilliseconds(200));
 
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => session.GetAccessTokenAsync(default).AsTask()));
+        var tokens = await Task.WhenAll(
+            Enumerable.Range(0, 16).Select(_ => session.GetAccessTokenAsync(default).AsTask()));
 
         tokens.Distinct().Should().ContainSingle();
         session.Acquired.Should().ContainSingle();
@@ -49,7 +50,8 @@ public sealed class CachedBearerSessionTests
         session.Acquired.Should().Equal(false, true);
     }
 
-    private sealed class CountingSession(TimeProvider time, TimeSpan lifetime, TimeSpan? delay = null) : CachedBearerSession(time)
+    private sealed class CountingSession(TimeProvider time, TimeSpan lifetime, TimeSpan? delay = null)
+        : CachedBearerSession(time)
     {
         public List<bool> Acquired { get; } = [];
 

@@ -34,17 +34,24 @@ public sealed class DevIdentityFixture : IAsyncDisposable
         var seed = SeedFile.Parse(new MemoryStream("""
             {
               "users": [ { "username": "alice", "password": "alice-dev-password" } ],
-              "secrets": [ { "id": 7, "path": "\\t\\db", "template": "Password", "fields": [ { "slug": "password", "value": "v", "isPassword": true } ] } ]
+              "secrets": [
+                {
+                  "id": 7, "path": "\\t\\db", "template": "Password",
+                  "fields": [ { "slug": "password", "value": "v", "isPassword": true } ]
+                }
+              ]
             }
             """u8.ToArray()), "test seed");
-        var stack = await DevSignInStack.StartAsync(seed, new DevIdentityOptions { AccessTokenLifetimeSeconds = accessTokenLifetimeSeconds });
+        var stack = await DevSignInStack.StartAsync(
+            seed, new DevIdentityOptions { AccessTokenLifetimeSeconds = accessTokenLifetimeSeconds });
         var folder = Path.Combine(Path.GetTempPath(), "smt-auth-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
         var certificate = stack.Identity.WriteCertificate(Path.Combine(folder, "dev-idp.pem"));
         return new DevIdentityFixture(stack, folder, certificate);
     }
 
-    public AuthSettings Settings(SessionProviderKind provider = SessionProviderKind.TokenExchange, string cache = "cache") => new()
+    public AuthSettings Settings(
+        SessionProviderKind provider = SessionProviderKind.TokenExchange, string cache = "cache") => new()
     {
         Provider = provider,
         SecretServerBaseUrl = Stack.Vault.BaseUri,

@@ -39,7 +39,8 @@ public sealed class IdentityClientTests : IAsyncLifetime
         {
             // MSAL starts its loopback listener after asking for the browser: drive it in the background.
             uri.Query.Should().Contain("code_challenge_method=S256").And.Contain("response_mode=form_post");
-            browser = _fixture.Identity.PlayBrowserAsync(uri, DevIdentityFixture.User, DevIdentityFixture.Password, cancellationToken);
+            browser = _fixture.Identity.PlayBrowserAsync(
+                uri, DevIdentityFixture.User, DevIdentityFixture.Password, cancellationToken);
             return Task.CompletedTask;
         }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -131,16 +132,21 @@ public sealed class IdentityClientTests : IAsyncLifetime
         var settings = _fixture.Settings();
         var untrusted = new AuthSettings
         {
-            Provider = settings.Provider, SecretServerBaseUrl = settings.SecretServerBaseUrl, Authority = settings.Authority,
-            ClientId = settings.ClientId, Scopes = settings.Scopes, TokenExchangeEndpoint = settings.TokenExchangeEndpoint,
-            TokenCache = TokenCacheMode.None, DevCertificate = null,
+            Provider = settings.Provider,
+            SecretServerBaseUrl = settings.SecretServerBaseUrl,
+            Authority = settings.Authority,
+            ClientId = settings.ClientId,
+            Scopes = settings.Scopes,
+            TokenCache = TokenCacheMode.None,
+            DevCertificate = null,
         };
         using var client = _fixture.NewClient(untrusted);
 
         var act = () => client.SignInWithDeviceCodeAsync(_ => Task.CompletedTask, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(60));
 
-        (await act.Should().ThrowAsync<SecretServerUnavailableException>()).Which.Message.Should().Contain("SecureConnectionError");
+        (await act.Should().ThrowAsync<SecretServerUnavailableException>())
+            .Which.Message.Should().Contain("SecureConnectionError");
         _fixture.Identity.Grants.Should().BeEmpty("no request got past TLS");
     }
 
@@ -170,8 +176,12 @@ public sealed class IdentityClientTests : IAsyncLifetime
         var settings = _fixture.Settings();
         var misnamed = new AuthSettings
         {
-            Provider = settings.Provider, SecretServerBaseUrl = settings.SecretServerBaseUrl, Authority = settings.Authority,
-            ClientId = settings.ClientId, Scopes = settings.Scopes, TokenCache = TokenCacheMode.None,
+            Provider = settings.Provider,
+            SecretServerBaseUrl = settings.SecretServerBaseUrl,
+            Authority = settings.Authority,
+            ClientId = settings.ClientId,
+            Scopes = settings.Scopes,
+            TokenCache = TokenCacheMode.None,
             DevCertificate = other.CertificatePath,
         };
         using var client = _fixture.NewClient(misnamed);
@@ -179,7 +189,8 @@ public sealed class IdentityClientTests : IAsyncLifetime
         var act = () => client.SignInWithDeviceCodeAsync(_ => Task.CompletedTask, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(60));
 
-        (await act.Should().ThrowAsync<SecretServerUnavailableException>()).Which.Message.Should().Contain("SecureConnectionError");
+        (await act.Should().ThrowAsync<SecretServerUnavailableException>())
+            .Which.Message.Should().Contain("SecureConnectionError");
         _fixture.Identity.Grants.Should().BeEmpty("the chain does not end in the named certificate");
     }
 

@@ -50,7 +50,8 @@ public sealed class PasswordGrantSessionTests : IDisposable
             .Select(File.ReadAllText).Should().NotContain(text => text.Contains("pw=") || text.Contains("\"pw\""));
         if (!OperatingSystem.IsWindows())
         {
-            File.GetUnixFileMode(_folder).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(_folder).Should()
+                .Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -82,7 +83,8 @@ public sealed class PasswordGrantSessionTests : IDisposable
     {
         var settings = new AuthSettings { TokenCache = TokenCacheMode.File, CacheDirectory = _folder };
         return new PasswordGrantSession(
-            new Factory(_handler), new PasswordAccount(new Uri("https://ss.example/SecretServer/"), "svc", domain), password,
+            new Factory(_handler), new PasswordAccount(new Uri("https://ss.example/SecretServer/"), "svc", domain),
+            password,
             new TokenCacheStore(settings, NullLogger<TokenCacheStore>.Instance), TimeProvider.System,
             NullLogger<PasswordGrantSession>.Instance);
     }
@@ -97,14 +99,16 @@ public sealed class PasswordGrantSessionTests : IDisposable
     {
         public List<(string Form, string? Otp)> Requests { get; } = [];
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var form = await request.Content!.ReadAsStringAsync(cancellationToken);
             Requests.Add((form, request.Headers.TryGetValues("OTP", out var otp) ? otp.Single() : null));
             return new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent(
-                    $"{{\"access_token\":\"access-{Requests.Count}\",\"token_type\":\"bearer\",\"expires_in\":1199,\"refresh_token\":\"r\"}}",
+                    $"{{\"access_token\":\"access-{Requests.Count}\",\"token_type\":\"bearer\","
+                    + "\"expires_in\":1199,\"refresh_token\":\"r\"}",
                     Encoding.UTF8, "application/json"),
             };
         }

@@ -36,7 +36,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
         await _fixture.SignInWithDeviceCodeAsync(services.GetRequiredService<IdentityClient>());
         var session = services.GetRequiredService<ISecretServerSession>();
 
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => session.GetAccessTokenAsync(default).AsTask()));
+        var tokens = await Task.WhenAll(
+            Enumerable.Range(0, 12).Select(_ => session.GetAccessTokenAsync(default).AsTask()));
 
         tokens.Distinct().Should().ContainSingle("one exchange serves every caller");
         _fixture.Identity.Grants.Count(g => g == "token-exchange").Should().Be(1);
@@ -64,7 +65,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
         var services = Build(_fixture.Settings(SessionProviderKind.Bearer));
         var identity = await _fixture.SignInWithDeviceCodeAsync(services.GetRequiredService<IdentityClient>());
 
-        (await services.GetRequiredService<ISecretServerSession>().GetAccessTokenAsync(default)).Should().Be(identity.AccessToken);
+        var bearer = await services.GetRequiredService<ISecretServerSession>().GetAccessTokenAsync(default);
+        bearer.Should().Be(identity.AccessToken);
         (await ReadAsync(services)).Should().Be("v");
     }
 
@@ -83,7 +85,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
 
         (await ReadAsync(services)).Should().Be("v");
 
-        (await services.GetRequiredService<PlatformSession>().GetVaultAsync(default)).Should().Be(_fixture.Stack.Vault.BaseUri);
+        var vault = await services.GetRequiredService<PlatformSession>().GetVaultAsync(default);
+        vault.Should().Be(_fixture.Stack.Vault.BaseUri);
         _fixture.Identity.Grants.Should().Equal("xpmplatform");
     }
 
@@ -116,7 +119,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
         _services = null;
         var bad = Build(_fixture.Settings(SessionProviderKind.Token), new AuthSecrets(null, null, "not-a-token"));
         var act = () => ReadAsync(bad);
-        (await act.Should().ThrowAsync<NotSignedInException>()).Which.Message.Should().Contain(AuthSettings.DefaultTokenVariable);
+        (await act.Should().ThrowAsync<NotSignedInException>())
+            .Which.Message.Should().Contain(AuthSettings.DefaultTokenVariable);
     }
 
     [Theory]
@@ -129,7 +133,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
         {
             "tampered" => Tamper(_fixture.Identity.IssueAccessToken(DevIdentityFixture.User, TimeSpan.FromMinutes(30))),
             "expired" => _fixture.Identity.IssueAccessToken(DevIdentityFixture.User, TimeSpan.FromMinutes(-10)),
-            _ => _fixture.Identity.IssueAccessToken(DevIdentityFixture.User, TimeSpan.FromMinutes(30), "api://someone-else"),
+            _ => _fixture.Identity.IssueAccessToken(
+                DevIdentityFixture.User, TimeSpan.FromMinutes(30), "api://someone-else"),
         };
         using var http = _fixture.Identity.CreateTrustingClient();
 
@@ -142,7 +147,8 @@ public sealed class SessionProviderTests : IAsyncLifetime
         exchange.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await exchange.Content.ReadAsStringAsync()).Should().Contain("invalid_grant").And.Contain(reason);
 
-        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(_fixture.Stack.Vault.BaseUri, "api/v1/secrets/7"));
+        var secret = new Uri(_fixture.Stack.Vault.BaseUri, "api/v1/secrets/7");
+        using var read = new HttpRequestMessage(HttpMethod.Get, secret);
         read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var plain = new HttpClient();
         using var response = await plain.SendAsync(read);
@@ -190,10 +196,13 @@ public sealed class SessionProviderTests : IAsyncLifetime
     private async Task<string> PasswordGrantAsync()
     {
         using var http = new HttpClient();
-        using var response = await http.PostAsync(new Uri(_fixture.Stack.Vault.BaseUri, "oauth2/token"), new FormUrlEncodedContent(
-        [
-            new("grant_type", "password"), new("username", DevIdentityFixture.User), new("password", DevIdentityFixture.Password),
-        ]));
+        using var response = await http.PostAsync(new Uri(_fixture.Stack.Vault.BaseUri, "oauth2/token"),
+            new FormUrlEncodedContent(
+            [
+                new("grant_type", "password"),
+                new("username", DevIdentityFixture.User),
+                new("password", DevIdentityFixture.Password),
+            ]));
         var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         return body.GetProperty("access_token").GetString()!;
     }
