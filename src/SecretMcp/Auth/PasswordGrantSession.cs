@@ -127,6 +127,35 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
         }
     }
 
+    /// <summary>
+    /// logout: asks Secret Server to end the stored session (<c>POST /api/v1/oauth-expiration</c>), so
+    /// a copy of its tokens is useless too. Best effort: the local copy is removed either way.
+    /// </summary>
+    public async Task RevokeStoredAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync().ConfigureAwait(false);
+        if (_accessToken is not { } token || _time.GetUtcNow() >= _expiresAt)
+        {
+            return;
+        }
+
+        var http = _httpFactory.CreateClient(SecretServerClient.HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/oauth-expiration");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            LogRevoked(_logger, (int)response.StatusCode);
+        }
+        catch (HttpRequestException e)
+        {
+            LogRevokeFailed(_logger, e.HttpRequestError.ToString());
+        }
+
+        _accessToken = null;
+        _refreshToken = null;
+    }
+
     public void Invalidate(string token)
     {
         if (_accessToken == token)
@@ -287,6 +316,12 @@ public sealed partial class PasswordGrantSession : ISecretServerSession, IDispos
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signed in to Secret Server as {Username}")]
     private static partial void LogSignedIn(ILogger logger, string username);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Asked Secret Server to end the stored session: HTTP {Status}")]
+    private static partial void LogRevoked(ILogger logger, int status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not ask Secret Server to end the stored session ({Error})")]
+    private static partial void LogRevokeFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed the Secret Server session")]
     private static partial void LogRefreshed(ILogger logger);

@@ -90,6 +90,11 @@ public sealed partial class SignInElicitation(
         {
             return false;
         }
+        catch (SecretServerUnavailableException)
+        {
+            // The provider is unreachable: a sign-in page would not help; the tool reports the real problem.
+            return true;
+        }
     }
 
     private async Task<string?> SignInThroughClientAsync(

@@ -10,7 +10,7 @@ internal static class LogoutCommand
     public static Command Create()
     {
         var command = new Command("logout", "Forget the cached sign-in (keyring entry or cache file).");
-        command.SetAction(async (_, _) =>
+        command.SetAction(async (_, cancellationToken) =>
         {
             try
             {
@@ -18,6 +18,11 @@ internal static class LogoutCommand
                 if (context.Find<IdentityClient>() is { } identity)
                 {
                     await identity.SignOutAsync().ConfigureAwait(false);
+                }
+
+                if (context.Find<PasswordGrantSession>() is { } password)
+                {
+                    await password.RevokeStoredAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 var cache = context.Get<TokenCacheStore>();

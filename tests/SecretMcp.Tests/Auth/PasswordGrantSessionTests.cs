@@ -69,6 +69,20 @@ public sealed class PasswordGrantSessionTests : IDisposable
     }
 
     [Fact]
+    public async Task Logout_asks_Secret_Server_to_end_the_stored_session()
+    {
+        using (var login = NewSession(password: null))
+        {
+            await login.SignInAsync("pw", null, default);
+        }
+
+        using var logout = NewSession(password: null);
+        await logout.RevokeStoredAsync(default);
+
+        _handler.Revocations.Should().ContainSingle().Which.Bearer.Should().Be("access-1");
+    }
+
+    [Fact]
     public async Task Without_a_password_or_a_stored_session_it_says_to_run_login()
     {
         using var session = NewSession(password: null);
@@ -99,9 +113,17 @@ public sealed class PasswordGrantSessionTests : IDisposable
     {
         public List<(string Form, string? Otp)> Requests { get; } = [];
 
+        public List<(string Path, string? Bearer)> Revocations { get; } = [];
+
         protected override async Task<HttpResponseMessage> SendAsync(
             HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/api/v1/oauth-expiration", StringComparison.Ordinal))
+            {
+                Revocations.Add((request.RequestUri.AbsolutePath, request.Headers.Authorization?.Parameter));
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("true") };
+            }
+
             var form = await request.Content!.ReadAsStringAsync(cancellationToken);
             Requests.Add((form, request.Headers.TryGetValues("OTP", out var otp) ? otp.Single() : null));
             return new HttpResponseMessage(HttpStatusCode.OK)
