@@ -29,4 +29,13 @@ public sealed class DevVaultOptions
     public string HostName { get; init; } = "127.0.0.1";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Bearers the vault did not issue but accepts, such as the dev identity provider's (Identity/):
+    /// the user they stand for and their expiry, or null for a token nobody vouches for.
+    /// </summary>
+    public Func<string, ExternalBearer?>? ExternalBearers { get; init; }
 }
+
+/// <summary>A bearer issued outside the vault: whom it signs in, and until when.</summary>
+public sealed record ExternalBearer(string Username, DateTimeOffset ExpiresAt);

@@ -21,11 +21,13 @@ internal sealed class VaultState
     private readonly List<FaultSlot> _faults = [];
     private readonly ConcurrentQueue<DevVaultRequest> _requests = new();
     private readonly Lock _gate = new();
+    private readonly Func<string, ExternalBearer?>? _externalBearers;
     private int _nextAuditId = 1;
 
     public VaultState(SeedFile seed, DevVaultOptions options)
     {
         Time = options.TimeProvider;
+        _externalBearers = options.ExternalBearers;
         Settings = new VaultSettings(
             options.TokenLifetimeSeconds ?? seed.Settings.TokenLifetimeSeconds ?? 1200,
             options.RefreshTokensEnabled ?? seed.Settings.RefreshTokens ?? true,
@@ -151,9 +153,20 @@ internal sealed class VaultState
 
     public TokenCheck CheckAccessToken(string? value)
     {
-        if (string.IsNullOrEmpty(value) || !_accessTokens.TryGetValue(value, out var token))
+        if (string.IsNullOrEmpty(value))
         {
             return new TokenCheck(TokenStatus.Unknown, null);
+        }
+
+        if (!_accessTokens.TryGetValue(value, out var token))
+        {
+            // Tokens another issuer vouches for (the dev identity provider's providers, #5).
+            if (_externalBearers?.Invoke(value) is not { } external)
+            {
+                return new TokenCheck(TokenStatus.Unknown, null);
+            }
+
+            token = new IssuedToken(value, external.Username, external.ExpiresAt, 0);
         }
 
         return token.Revoked || token.ExpiresAt <= Time.GetUtcNow()

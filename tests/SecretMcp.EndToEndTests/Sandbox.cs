@@ -50,6 +50,7 @@ public sealed class Sandbox : IDisposable
                 ["HOME"] = Home,
                 ["XDG_RUNTIME_DIR"] = null,
                 ["XDG_STATE_HOME"] = null,
+                ["XDG_CACHE_HOME"] = null,
                 ["SECRET_MCP_RUNTIME_DIR"] = null,
                 ["SECRET_MCP_STATE_DIR"] = null,
                 // serve must turn diagnostics off by itself, whatever the agent's environment says.
@@ -78,6 +79,9 @@ public sealed class Sandbox : IDisposable
 
     /// <summary>Sets (or, with null, removes) a variable for the tool and the shells of this test.</summary>
     public void SetEnvironment(string name, string? value) => _overrides[name] = value;
+
+    /// <summary>Settings a test adds (such as SECRET_MCP__Auth__Provider) for every process it starts.</summary>
+    public Dictionary<string, string?> Extra => _overrides;
 
     /// <summary>The socket of the serve that minted <paramref name="ticket"/> (its middle part names it).</summary>
     public string SocketOf(string ticket) => Path.Combine(RuntimeFolder, ticket.Split('.')[1] + ".sock");

@@ -30,7 +30,11 @@ public sealed class ToolSession : IAsyncDisposable
 
     public string Stderr => string.Join('\n', _stderr);
 
-    public static async Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments)
+    public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
+        StartAsync(sandbox, new McpClientOptions(), serveArguments);
+
+    /// <summary>With the client's own options, such as the capabilities and handlers it declares.</summary>
+    public static async Task<ToolSession> StartAsync(Sandbox sandbox, McpClientOptions clientOptions, params string[] serveArguments)
     {
         var seed = sandbox.WriteFile("seed.json", Canary.SeedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
@@ -50,10 +54,8 @@ public sealed class ToolSession : IAsyncDisposable
             StandardErrorLines = session._stderr.Enqueue,
         });
 
-        session.Client = await McpClient.CreateAsync(transport, new McpClientOptions
-        {
-            ClientInfo = new Implementation { Name = "secret-mcp-e2e", Version = "1.0" },
-        });
+        clientOptions.ClientInfo ??= new Implementation { Name = "secret-mcp-e2e", Version = "1.0" };
+        session.Client = await McpClient.CreateAsync(transport, clientOptions);
         return session;
     }
 

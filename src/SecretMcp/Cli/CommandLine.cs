@@ -16,6 +16,9 @@ public static class CommandLine
             DevServerCommand.Create(),
             DemoCommand.Create(),
             AuditCommand.Create(),
+            LoginCommand.Create(),
+            LogoutCommand.Create(),
+            StatusCommand.Create(),
         };
         return root;
     }

@@ -31,17 +31,15 @@ public static partial class ServeHost
         await using var vault = options.Dev
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
-        var connection = vault is not null
-            ? new SecretServerConnection(
-                new SecretServerOptions { BaseUri = vault.BaseUri }, vault.Username, vault.Password)
-            : SecretServerConnection.FromEnvironment();
-        foreach (var note in connection?.Options.BaseUrlNotes ?? [])
+        var (settings, secrets) = SignInSettings(vault);
+        var transport = TransportOptions(vault);
+        foreach (var note in transport?.BaseUrlNotes ?? [])
         {
             LogBaseUrlNote(logger, note);
         }
 
         using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
-        var app = Build(instance, connection, loggerFactory);
+        var app = Build(instance, settings, secrets, transport, loggerFactory);
         await using (app.ConfigureAwait(false))
         {
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -52,7 +50,7 @@ public static partial class ServeHost
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             BrokerHosting.Tighten(instance);
 
-            LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
+            LogReady(logger, instance.Id, settings.SecretServerBaseUrl?.ToString() ?? "(not configured)");
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -67,8 +65,27 @@ public static partial class ServeHost
             .ConfigureAwait(false);
     }
 
+    /// <summary>The dev vault signs in with its own sample user; otherwise the settings choose (Auth/).</summary>
+    private static (AuthSettings Settings, AuthSecrets Secrets) SignInSettings(DevVaultServer? vault)
+    {
+        if (vault is null)
+        {
+            var settings = AuthSettings.FromEnvironment();
+            return (settings, AuthSecrets.FromEnvironment(settings));
+        }
+
+        return (new AuthSettings
+        {
+            Provider = SessionProviderKind.Password,
+            SecretServerBaseUrl = vault.BaseUri,
+            Username = vault.Username,
+            TokenCache = TokenCacheMode.None,
+        }, new AuthSecrets(vault.Password, null, null));
+    }
+
     private static WebApplication Build(
-        BrokerInstance instance, SecretServerConnection? connection, ILoggerFactory loggerFactory)
+        BrokerInstance instance, AuthSettings settings, AuthSecrets secrets, SecretServerOptions? transport,
+        ILoggerFactory loggerFactory)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
@@ -87,8 +104,8 @@ public static partial class ServeHost
             new AuditLog(AuditLocation.StateFolder()), services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<AuditTrail>>(), () => ClientOf(services), instance.Id));
         builder.Services.AddSingleton<SecretServerClient>();
-        AddSecretServerTransport(builder.Services, connection);
-        builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
+        AddSecretServerTransport(builder.Services, transport);
+        builder.Services.AddSecretServerSignIn(settings, secrets);
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
@@ -96,6 +113,7 @@ public static partial class ServeHost
         builder.Services
             .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(SignInElicitation.Filter))
             .WithTools<SecretTools>(toolJson)
             .WithTools<CatalogTools>(toolJson);
 
@@ -104,18 +122,20 @@ public static partial class ServeHost
         return app;
     }
 
-    private static void AddSecretServerTransport(IServiceCollection services, SecretServerConnection? connection)
+    /// <summary>
+    /// How to reach Secret Server (CA bundle, timeouts, proxy): the dev vault's loopback address, or
+    /// the SECRET_MCP__SecretServer__* settings; null when none are set.
+    /// </summary>
+    private static SecretServerOptions? TransportOptions(DevVaultServer? vault)
     {
-        if (connection is null)
+        if (vault is not null)
         {
-            // Nothing to reach; the session explains why on the first tool call.
-            services.AddHttpClient(SecretServerClient.HttpClientName);
-            return;
+            return new SecretServerOptions { BaseUri = vault.BaseUri };
         }
 
         try
         {
-            services.AddSecretServerHttpClient(connection.Options);
+            return SecretServerOptions.FromEnvironment();
         }
         catch (SecretServerConfigurationException e)
         {
@@ -123,27 +143,23 @@ public static partial class ServeHost
         }
     }
 
-    private static ISecretServerSession CreateSession(IServiceProvider services, SecretServerConnection? connection)
+    private static void AddSecretServerTransport(IServiceCollection services, SecretServerOptions? transport)
     {
-        if (connection is null)
+        if (transport is null)
         {
-            return new UnavailableSession(
-                "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev "
-                + $"vault, or set {SecretServerConnection.BaseUrlVariable}, {SecretServerConnection.UsernameVariable} "
-                + $"and {SecretServerConnection.PasswordVariable} for the user who runs the agent.");
+            // Nothing configured to reach; the session explains why on the first tool call.
+            services.AddHttpClient(SecretServerClient.HttpClientName);
+            return;
         }
 
-        if (string.IsNullOrEmpty(connection.Username) || string.IsNullOrEmpty(connection.Password))
+        try
         {
-            return new UnavailableSession(
-                $"not signed in to Secret Server: ask the user to set {SecretServerConnection.UsernameVariable} and "
-                + $"{SecretServerConnection.PasswordVariable} for secret-mcp.");
+            services.AddSecretServerHttpClient(transport);
         }
-
-        return new PasswordGrantSession(
-            services.GetRequiredService<IHttpClientFactory>(), connection.Username, connection.Password,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<PasswordGrantSession>>());
+        catch (SecretServerConfigurationException e)
+        {
+            throw new ConfigurationProblemException(e.Message);
+        }
     }
 
     /// <summary>When serve stops, no ticket it minted may work any more; each one revoked is audited.</summary>

@@ -11,11 +11,12 @@ public static class StderrLogging
 {
     public const string LevelVariable = "SECRET_MCP_LOG_LEVEL";
 
-    public static ILoggerFactory CreateFactory() => LoggerFactory.Create(logging =>
+    /// <param name="defaultLevel">The level when SECRET_MCP_LOG_LEVEL is not set; commands a person runs use Warning.</param>
+    public static ILoggerFactory CreateFactory(LogLevel defaultLevel = LogLevel.Information) => LoggerFactory.Create(logging =>
     {
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(LevelVariable), true, out var parsed)
             ? parsed
-            : LogLevel.Information;
+            : defaultLevel;
 
         logging.AddSimpleConsole(console =>
         {

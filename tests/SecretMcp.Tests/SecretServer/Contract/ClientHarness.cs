@@ -79,9 +79,11 @@ internal sealed class ClientHarness : IAsyncDisposable
         services.AddSecretServerHttpClient(clientOptions, environment ?? NoEnvironment);
         var provider = services.BuildServiceProvider();
 
+        // No token cache: each harness signs in afresh, in memory only.
         var session = new PasswordGrantSession(
-            provider.GetRequiredService<IHttpClientFactory>(), username, password, clock ?? TimeProvider.System,
-            provider.GetRequiredService<ILogger<PasswordGrantSession>>());
+            provider.GetRequiredService<IHttpClientFactory>(),
+            new PasswordAccount(clientOptions.BaseUri, username, Domain: null), password, store: null,
+            clock ?? TimeProvider.System, provider.GetRequiredService<ILogger<PasswordGrantSession>>());
         return new ClientHarness(vault, provider, session, logs);
     }
 
