@@ -40,8 +40,9 @@ internal static partial class SecretServerEndpoints
         var check = state.CheckAccessToken(token);
         switch (check.Status)
         {
-            case TokenStatus.Valid:
-                await next(state.FindUser(check.Username!)!).ConfigureAwait(false);
+            // A token vouched for by another issuer for a user the vault does not know is no session.
+            case TokenStatus.Valid when state.FindUser(check.Username!) is { } user:
+                await next(user).ConfigureAwait(false);
                 break;
             case TokenStatus.Expired:
                 await WriteJsonAsync(context, 403, new ApiError { Message = StaleTokenMessage },

@@ -79,6 +79,7 @@ public sealed class BashFlowTests : IDisposable
 
         Canary.AssertAbsent("serve's stdout", transcript);
         Canary.AssertAbsent("serve's stderr", session.Stderr);
+        session.Stderr.Should().NotContain("smt1.", "logs, even at Trace, never carry a ticket");
         Canary.AssertAbsent("tool results", string.Join("\n", results));
         Canary.AssertAbsent("the first shell's stderr", first.Stderr);
         Canary.AssertAbsent("the second shell's output", second.Stdout + second.Stderr);

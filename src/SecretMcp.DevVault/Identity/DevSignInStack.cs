@@ -41,6 +41,17 @@ public sealed class DevSignInStack : IAsyncDisposable
             },
             loggerFactory, cancellationToken).ConfigureAwait(false);
 
+        // Secret Server knows a Platform service user as one of its users; so must the vault.
+        if (!seed.Users.Exists(u => string.Equals(u.Username, options.PlatformClientId, StringComparison.OrdinalIgnoreCase)))
+        {
+            seed.Users.Add(new SeedUser
+            {
+                Username = options.PlatformClientId,
+                Password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+                DisplayName = "Platform service user",
+            });
+        }
+
         try
         {
             var vault = await DevVaultServer.StartAsync(

@@ -35,8 +35,11 @@ public static class StderrLogging
             frameworkLevel = level;
         }
 
-        logging.AddFilter("Microsoft", frameworkLevel);
+        // Never Trace for the frameworks: the MCP SDK logs whole JSON-RPC messages there, and tool
+        // results carry tickets.
+        var frameworkFloor = frameworkLevel < LogLevel.Debug ? LogLevel.Debug : frameworkLevel;
+        logging.AddFilter("Microsoft", frameworkFloor);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        logging.AddFilter("ModelContextProtocol", frameworkLevel);
+        logging.AddFilter("ModelContextProtocol", frameworkFloor);
     });
 }
