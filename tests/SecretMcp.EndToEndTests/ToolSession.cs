@@ -27,9 +27,13 @@ public sealed class ToolSession : IAsyncDisposable
 
     public string Stderr => string.Join('\n', _stderr);
 
-    public static async Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments)
+    public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
+        StartWithSeedAsync(sandbox, Canary.SeedJson, serveArguments);
+
+    /// <summary>Starts 'serve --dev' on a seed of the test's own.</summary>
+    public static async Task<ToolSession> StartWithSeedAsync(Sandbox sandbox, string seedJson, params string[] serveArguments)
     {
-        var seed = sandbox.WriteFile("seed.json", Canary.SeedJson);
+        var seed = sandbox.WriteFile("seed.json", seedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
         var session = new ToolSession(sandbox, transcript);
 

@@ -74,27 +74,32 @@ public sealed partial class RedeemEndpoint
             return;
         }
 
+        // The ticket is bound to its shell: what that shell cannot hold is refused whole, and cmd gets
+        // one line in the console code page that redeem reports (ValueLimits, CmdValue).
+        var output = value;
         try
         {
-            if (ValueLimits.Check(grant.Shell, value) is { } reason)
+            var codePage = ConsoleCodePage.Parse(context.Request.Headers[ConsoleCodePage.Header].ToString());
+            if (ValueLimits.TryFormat(grant.Shell, value, codePage, OperatingSystem.IsWindows(), out output) is { } reason)
             {
                 LogNotRepresentable(_logger, entry.Id, grant.Shell.Name());
                 await WriteProblemAsync(context, 422, BrokerProblemCodes.ValueNotRepresentable,
-                    $"{grant.Variable} was not set: {reason}").ConfigureAwait(false);
+                    $"the value cannot be delivered to {grant.Shell.Name()}: {reason}").ConfigureAwait(false);
                 return;
             }
 
             entry.RecordDelivery(DeliveredShape.Of(value));
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/octet-stream";
-            context.Response.ContentLength = value.Length;
+            context.Response.ContentLength = output.Length;
             context.Response.Headers.CacheControl = "no-store";
-            await context.Response.Body.WriteAsync(value, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(output, context.RequestAborted).ConfigureAwait(false);
             LogRedeemed(_logger, entry.Id, grant.SecretId, grant.Field, grant.Variable);
         }
         finally
         {
             Array.Clear(value);
+            Array.Clear(output);
         }
     }
 
