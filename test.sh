@@ -11,6 +11,9 @@ done
 echo "== npm clients (tests/clients)"
 (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
 
+echo "== dotnet tools (PowerShell, for the shell tests)"
+dotnet tool restore >/dev/null || echo "test.sh: 'dotnet tool restore' failed; the pwsh tests will skip" >&2
+
 echo "== dotnet test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -42,8 +42,11 @@ public sealed class ShellDriver
     /// <summary>Wine's cmd decodes for /f output byte per character: ISO 8859-1 stands in for the console code page.</summary>
     public int? CodePage => IsCmd ? 28591 : null;
 
-    /// <summary>Interactive shells print prompts and job-control notes on stderr, so its lines are not counted.</summary>
-    public bool StderrIsExact => Shell != TestShell.BashInteractive;
+    /// <summary>
+    /// Whether stderr holds exactly one line per failure in a script run. Interactive bash adds prompts
+    /// and job-control notes; pwsh shows an error from a script file's later lines with its position.
+    /// </summary>
+    public bool StderrIsExact => Shell is not (TestShell.BashInteractive or TestShell.Pwsh or TestShell.PowerShell51);
 
     public string NewLine => IsCmd ? "\r\n" : "\n";
 
@@ -118,13 +121,26 @@ public sealed class ShellDriver
             TestShell.Cmd => ["cmd"],
             _ => Array.Empty<string>(),
         };
-        var stdinFromFile = Shell is TestShell.BashInteractive or TestShell.Cmd;
+        // Wine's cmd reads only the first line from a pipe, so stdin must be the file itself.
+        string[] argv = Shell is TestShell.BashInteractive or TestShell.Cmd
+            ? ["/bin/sh", "-c", "f=$1; shift; exec \"$@\" < \"$f\"", "sh", path, .. _program, .. arguments]
+            : [.. _program, .. arguments];
+        return await StartAsync(sandbox, argv, extra);
+    }
 
-        var start = new ProcessStartInfo(_program[0], [.. _program.Skip(1), .. arguments])
+    /// <summary>
+    /// PowerShell only: runs the text as <c>pwsh -Command</c>, as agents do. pwsh shows an error on one
+    /// line when it comes from the command's first line, and with its position (several lines) otherwise.
+    /// </summary>
+    public Task<ShellRun> RunCommandAsync(Sandbox sandbox, string command, IDictionary<string, string?> extra) =>
+        StartAsync(sandbox, [.. _program, "-NoProfile", "-NonInteractive", "-Command", Prelude + "; " + command], extra);
+
+    private static async Task<ShellRun> StartAsync(Sandbox sandbox, string[] argv, IDictionary<string, string?> extra)
+    {
+        var start = new ProcessStartInfo(argv[0], argv[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = stdinFromFile,
             WorkingDirectory = sandbox.Root,
         };
         foreach (var (key, value) in sandbox.Environment.Concat(extra))
@@ -142,16 +158,6 @@ public sealed class ShellDriver
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdinFromFile)
-        {
-            await using (var input = File.OpenRead(path))
-            {
-                await input.CopyToAsync(process.StandardInput.BaseStream);
-            }
-
-            process.StandardInput.Close();
-        }
-
         try
         {
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(8));

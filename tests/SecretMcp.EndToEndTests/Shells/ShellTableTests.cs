@@ -13,6 +13,8 @@ namespace SecretMcp.EndToEndTests.Shells;
 /// </summary>
 public sealed partial class ShellTableTests : IDisposable
 {
+    private static readonly object s_copyLock = new();
+
     private readonly Sandbox _sandbox = new();
     private readonly ITestOutputHelper _output;
 
@@ -76,7 +78,8 @@ public sealed partial class ShellTableTests : IDisposable
         var (program, missing) = InstalledShells.Find(shell);
         program.Should().NotBeNull($"{missing} must be installed when {InstalledShells.RequireAllVariable}=1");
 
-        var dumper = Path.Combine(_sandbox.Root, "dump");
+        // Wine's cmd only runs a program whose name has an extension, as on Windows.
+        var dumper = Path.Combine(_sandbox.Root, "dump.sh");
         await File.WriteAllTextAsync(dumper, "#!/bin/sh\nexec env -0 > \"$1\"\n");
         File.SetUnixFileMode(dumper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var driver = new ShellDriver(shell, program!, dumper);
@@ -84,7 +87,8 @@ public sealed partial class ShellTableTests : IDisposable
         var outputs = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "out")).FullName;
         var checks = new Checks(shell.ToString());
 
-        await using var session = await ToolSession.StartWithSeedAsync(_sandbox, TableValues.SeedJson());
+        await using var session = await ToolSession.StartWithSeedAsync(
+            _sandbox, TableValues.SeedJson(), driver.IsCmd ? ToolWithExtension() : null);
 
         // Mint one export and one inline ticket per value, through the MCP tool as an agent would.
         var rows = new List<Row>();
@@ -196,6 +200,13 @@ public sealed partial class ShellTableTests : IDisposable
             }
         }
 
+        if (driver.IsPowerShell)
+        {
+            // Each error record starts with "secret-mcp: "; from a script file pwsh adds its position.
+            var errors = StderrLines(run.Stderr).Count(l => l.StartsWith("secret-mcp: ", StringComparison.Ordinal));
+            checks.Expect(errors == refusedForms, null, "one error per refused form", $"{errors} for {refusedForms}");
+        }
+
         if (driver.StderrIsExact)
         {
             var lines = StderrLines(run.Stderr);
@@ -243,15 +254,30 @@ public sealed partial class ShellTableTests : IDisposable
 
         var ticket = TicketPattern().Match(export).Value;
         var forged = export.Replace(ticket, ticket[..ticket.LastIndexOf('.')] + "." + new string('A', 43), StringComparison.Ordinal);
-        var second = await driver.RunAsync(_sandbox, "again", driver.Script(
+        string[][] steps =
         [
-            driver.Preset(plain.Variable, "OLD"),
-            export, driver.Status("F3"), driver.Dump(Path.Combine(outputs, "f3")),
-            inline.Replace(InlinePlaceholder.Command, driver.Dump(Path.Combine(outputs, "f4")), StringComparison.Ordinal),
-            driver.Status("F4"),
-            driver.Preset(plain.Variable, "OLD"),
-            forged, driver.Status("F5"), driver.Dump(Path.Combine(outputs, "f5")),
-        ]), environment);
+            [driver.Preset(plain.Variable, "OLD"), export, driver.Status("F3"), driver.Dump(Path.Combine(outputs, "f3"))],
+            [inline.Replace(InlinePlaceholder.Command, driver.Dump(Path.Combine(outputs, "f4")), StringComparison.Ordinal),
+                driver.Status("F4")],
+            [driver.Preset(plain.Variable, "OLD"), forged, driver.Status("F5"), driver.Dump(Path.Combine(outputs, "f5"))],
+        ];
+        ShellRun second;
+        if (driver.IsPowerShell)
+        {
+            // As an agent runs it: pwsh -Command with the snippet on the first line shows one line per error.
+            var runs = new List<ShellRun>();
+            foreach (var step in steps)
+            {
+                runs.Add(await driver.RunCommandAsync(_sandbox, string.Join("; ", step), environment));
+            }
+
+            second = new ShellRun(runs[^1].Code, string.Concat(runs.Select(r => r.Stdout)),
+                string.Concat(runs.Select(r => r.Stderr)));
+        }
+        else
+        {
+            second = await driver.RunAsync(_sandbox, "again", driver.Script(steps.SelectMany(s => s)), environment);
+        }
         _output.WriteLine($"{driver.Shell} failures: stdout:\n{second.Stdout}\nstderr:\n{second.Stderr}");
         var statuses = ParseStatuses(second.Stdout);
 
@@ -271,7 +297,7 @@ public sealed partial class ShellTableTests : IDisposable
                 "used inline ticket: status", statuses.GetValueOrDefault("F4", "missing"));
         }
 
-        if (driver.StderrIsExact)
+        if (driver.StderrIsExact || driver.IsPowerShell)
         {
             var lines = StderrLines(second.Stderr);
             checks.Expect(lines.Count == 3, null, "one stderr line per failure", $"{lines.Count} lines");
@@ -304,6 +330,24 @@ public sealed partial class ShellTableTests : IDisposable
             checks.Expect(!ReadDump(Path.Combine(outputs, "t1")).ContainsKey(canary.Variable), null,
                 "tracing: variable unset", "set");
         }
+    }
+
+    /// <summary>
+    /// A copy of the tool's apphost named secret-mcp.exe beside it (it finds secret-mcp.dll there), so
+    /// that the snippets serve writes name a program Wine's cmd will start.
+    /// </summary>
+    private static string ToolWithExtension()
+    {
+        var copy = Sandbox.ToolPath + ".exe";
+        lock (s_copyLock)
+        {
+            if (!File.Exists(copy) || File.GetLastWriteTimeUtc(copy) < File.GetLastWriteTimeUtc(Sandbox.ToolPath))
+            {
+                File.Copy(Sandbox.ToolPath, copy, overwrite: true);
+            }
+        }
+
+        return copy;
     }
 
     private static async Task<string?> MintAsync(ToolSession session, TableValue value, ShellDriver driver, string mode)
