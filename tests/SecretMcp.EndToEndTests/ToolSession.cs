@@ -28,11 +28,10 @@ public sealed class ToolSession : IAsyncDisposable
     public string Stderr => string.Join('\n', _stderr);
 
     public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
-        StartWithSeedAsync(sandbox, Canary.SeedJson, null, serveArguments);
+        StartWithSeedAsync(sandbox, Canary.SeedJson, serveArguments);
 
-    /// <summary>Starts 'serve --dev' on a seed of the test's own, optionally from another copy of the tool.</summary>
-    public static async Task<ToolSession> StartWithSeedAsync(
-        Sandbox sandbox, string seedJson, string? toolPath = null, params string[] serveArguments)
+    /// <summary>Starts 'serve --dev' on a seed of the test's own.</summary>
+    public static async Task<ToolSession> StartWithSeedAsync(Sandbox sandbox, string seedJson, params string[] serveArguments)
     {
         var seed = sandbox.WriteFile("seed.json", seedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
@@ -44,7 +43,7 @@ public sealed class ToolSession : IAsyncDisposable
             Name = "secret-mcp",
             Command = "bash",
             // exec keeps the tool's pid; tee copies every byte of its stdout to the transcript.
-            Arguments = ["-c", "out=$1; shift; exec \"$@\" > >(tee \"$out\")", "bash", transcript, toolPath ?? Sandbox.ToolPath, .. arguments],
+            Arguments = ["-c", "out=$1; shift; exec \"$@\" > >(tee \"$out\")", "bash", transcript, Sandbox.ToolPath, .. arguments],
             EnvironmentVariables = sandbox.Environment,
             WorkingDirectory = sandbox.Root,
             StandardErrorLines = session._stderr.Enqueue,

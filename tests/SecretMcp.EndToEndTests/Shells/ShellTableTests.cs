@@ -13,8 +13,6 @@ namespace SecretMcp.EndToEndTests.Shells;
 /// </summary>
 public sealed partial class ShellTableTests : IDisposable
 {
-    private static readonly object s_copyLock = new();
-
     private readonly Sandbox _sandbox = new();
     private readonly ITestOutputHelper _output;
 
@@ -87,8 +85,8 @@ public sealed partial class ShellTableTests : IDisposable
         var outputs = Directory.CreateDirectory(Path.Combine(_sandbox.Root, "out")).FullName;
         var checks = new Checks(shell.ToString());
 
-        await using var session = await ToolSession.StartWithSeedAsync(
-            _sandbox, TableValues.SeedJson(), driver.IsCmd ? ToolWithExtension() : null);
+        await using var session = await ToolSession.StartWithSeedAsync(_sandbox, TableValues.SeedJson());
+        var replay = driver.IsCmd ? new WineReplay(_sandbox, environment) : null;
 
         // Mint one export and one inline ticket per value, through the MCP tool as an agent would.
         var rows = new List<Row>();
@@ -106,7 +104,9 @@ public sealed partial class ShellTableTests : IDisposable
                 continue;
             }
 
-            rows.Add(new Row(value, refusal, export, inline));
+            rows.Add(replay is null
+                ? new Row(value, refusal, export, inline)
+                : new Row(value, refusal, await replay.PrepareAsync(export), await replay.PrepareAsync(inline)));
         }
 
         var script = new List<string>();
@@ -230,7 +230,7 @@ public sealed partial class ShellTableTests : IDisposable
                 == SnippetFactory.Unset(driver.Kind, rows.Select(r => r.Value.Variable).Order(StringComparer.Ordinal).ToList()),
             null, "cleanup's snippet", "differs from the one the table ran");
 
-        await RunFailuresAsync(session, driver, environment, outputs, checks);
+        await RunFailuresAsync(session, driver, environment, outputs, checks, replay);
 
         _output.WriteLine(checks.Summary());
         checks.Failures.Should().BeEmpty(checks.Summary());
@@ -241,19 +241,27 @@ public sealed partial class ShellTableTests : IDisposable
     /// stderr has one line per failure, and the inline form does not run its command.
     /// </summary>
     private async Task RunFailuresAsync(
-        ToolSession session, ShellDriver driver, IDictionary<string, string?> environment, string outputs, Checks checks)
+        ToolSession session, ShellDriver driver, IDictionary<string, string?> environment, string outputs, Checks checks,
+        WineReplay? replay)
     {
         var plain = TableValues.ByLabel("plain");
         var export = (await MintAsync(session, plain, driver, "export"))!;
         var inline = (await MintAsync(session, plain, driver, "inline"))!;
+        var ticket = TicketPattern().Match(export).Value;
+        var forged = export.Replace(ticket, ticket[..ticket.LastIndexOf('.')] + "." + new string('A', 43), StringComparison.Ordinal);
+        if (replay is not null)
+        {
+            export = await replay.PrepareAsync(export, uses: 2);
+            inline = await replay.PrepareAsync(inline, uses: 2);
+            forged = await replay.PrepareAsync(forged);
+        }
+
         var firstInline = inline.Replace(InlinePlaceholder.Command, driver.Dump(Path.Combine(outputs, "f0")), StringComparison.Ordinal);
 
         var first = await driver.RunAsync(_sandbox, "first", driver.Script(
             [export, driver.Status("F1"), firstInline, driver.Status("F2")]), environment);
         checks.Expect(StderrLines(first.Stderr).Count == 0 || !driver.StderrIsExact, null, "first use is quiet", first.Stderr);
 
-        var ticket = TicketPattern().Match(export).Value;
-        var forged = export.Replace(ticket, ticket[..ticket.LastIndexOf('.')] + "." + new string('A', 43), StringComparison.Ordinal);
         string[][] steps =
         [
             [driver.Preset(plain.Variable, "OLD"), export, driver.Status("F3"), driver.Dump(Path.Combine(outputs, "f3"))],
@@ -330,24 +338,6 @@ public sealed partial class ShellTableTests : IDisposable
             checks.Expect(!ReadDump(Path.Combine(outputs, "t1")).ContainsKey(canary.Variable), null,
                 "tracing: variable unset", "set");
         }
-    }
-
-    /// <summary>
-    /// A copy of the tool's apphost named secret-mcp.exe beside it (it finds secret-mcp.dll there), so
-    /// that the snippets serve writes name a program Wine's cmd will start.
-    /// </summary>
-    private static string ToolWithExtension()
-    {
-        var copy = Sandbox.ToolPath + ".exe";
-        lock (s_copyLock)
-        {
-            if (!File.Exists(copy) || File.GetLastWriteTimeUtc(copy) < File.GetLastWriteTimeUtc(Sandbox.ToolPath))
-            {
-                File.Copy(Sandbox.ToolPath, copy, overwrite: true);
-            }
-        }
-
-        return copy;
     }
 
     private static async Task<string?> MintAsync(ToolSession session, TableValue value, ShellDriver driver, string mode)
