@@ -106,7 +106,18 @@ public sealed partial class SecretTools
         var minted = _tickets.Mint(grant);
         _ledger.Record(name, minted.Entry.Id);
 
-        var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Self(), minted.Ticket);
+        SnippetSet snippets;
+        try
+        {
+            snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Self(), minted.Ticket);
+        }
+        catch (ArgumentException e)
+        {
+            // The tool's own path cannot be quoted for this shell (cmd refuses % ! ^ " in it).
+            minted.Entry.Revoke();
+            return Error($"Cannot write a {shellKind.Name()} snippet: {e.Message} Nothing was issued.");
+        }
+
         var result = new GetSecretResult(
             name, shellKind.Name(), snippetMode.Name(),
             snippetMode == SnippetMode.Inline ? snippets.Inline : snippets.Export, snippets.Inline, minted.Entry.ExpiresAt,
