@@ -120,7 +120,8 @@ public sealed partial class SecretTools
 
         var result = new GetSecretResult(
             name, shellKind.Name(), snippetMode.Name(),
-            snippetMode == SnippetMode.Inline ? snippets.Inline : snippets.Export, snippets.Inline, minted.Entry.ExpiresAt,
+            snippetMode == SnippetMode.Inline ? snippets.Inline : snippets.Export, snippets.Inline,
+            minted.Entry.ExpiresAt,
             minted.Entry.Id, metadata.Id, label, chosen.Slug, new CleanupArguments(shellKind.Name(), [name]));
         LogMinted(_logger, minted.Entry.Id, metadata.Id, chosen.Slug, name, shellKind.Name());
 

@@ -47,7 +47,8 @@ public static class CmdValue
         Encoding encoding;
         try
         {
-            encoding = Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            encoding = Encoding.GetEncoding(
+                codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {

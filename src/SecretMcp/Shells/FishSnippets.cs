@@ -17,7 +17,8 @@ public static class FishSnippets
     /// <summary>Sets a global exported variable; on failure erases it and returns non-zero.</summary>
     public static string Export(string variable, IReadOnlyList<string> helper) =>
         $" begin; if test -n \"$fish_trace\"; {TracingRefusal}; set -e {variable}; false; else; {Capture(helper)}; "
-        + $"if test \"${Status}\" = 0; set -gx --unpath {variable} ${Temp}; else; set -e {variable}; false; end; end; end";
+        + $"if test \"${Status}\" = 0; set -gx --unpath {variable} ${Temp}; "
+        + $"else; set -e {variable}; false; end; end; end";
 
     /// <summary>
     /// Runs one command with a block-local exported variable, visible to child processes and fish
@@ -28,7 +29,9 @@ public static class FishSnippets
         + $"if test \"${Status}\" = 0; set -lx --unpath {variable} ${Temp}; set -e {Temp}; set -e {Status}\n"
         + $"{command}\nelse; false; end; end; end";
 
-    /// <summary>Erases the variables; <c>set -e</c> fails for a name that is not set, hence one name per call.</summary>
+    /// <summary>
+    /// Erases the variables; <c>set -e</c> fails for a name that is not set, hence one name per call.
+    /// </summary>
     public static string Unset(IEnumerable<string> variables) =>
         " " + string.Join("; ", variables.Select(v => $"set -e {v} 2>/dev/null")) + "; true";
 
@@ -36,8 +39,8 @@ public static class FishSnippets
     public static string Quote(string argument)
     {
         ShellArguments.RejectLineBreaks(argument);
-        return "'" + argument.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)
-            + "'";
+        var escaped = argument.Replace("\\", "\\\\", StringComparison.Ordinal);
+        return "'" + escaped.Replace("'", "\\'", StringComparison.Ordinal) + "'";
     }
 
     private static string Capture(IReadOnlyList<string> helper) =>

@@ -23,8 +23,9 @@ public static class PosixSnippets
     public static string Export(string variable, IReadOnlyList<string> helper)
     {
         var capture = Capture(helper);
-        return $" case $- in *x*) {TracingRefusal}; unset -v {variable}; false;; *) if {Temp}=$({capture} && printf x); "
-            + $"then export {variable}=\"${{{Temp}%x}}\"; unset -v {Temp}; else unset -v {Temp} {variable}; false; fi;; esac";
+        return $" case $- in *x*) {TracingRefusal}; unset -v {variable}; false;; "
+            + $"*) if {Temp}=$({capture} && printf x); then export {variable}=\"${{{Temp}%x}}\"; unset -v {Temp}; "
+            + $"else unset -v {Temp} {variable}; false; fi;; esac";
     }
 
     /// <summary>

@@ -27,8 +27,10 @@ public static class PowerShellSnippets
     /// (<c>pwsh -Command</c>), a failing native command's exit code is passed on with <c>exit</c>; after a
     /// failed redemption <c>$?</c> is false, so it never exits then.
     /// </summary>
-    public static string Inline(string variable, IReadOnlyList<string> helper, string command, bool windowsPowerShell) =>
-        $" & {{ [CmdletBinding()] param() $global:LASTEXITCODE = 0; $__smt_o = [System.Environment]::GetEnvironmentVariable('{variable}'); "
+    public static string Inline(
+        string variable, IReadOnlyList<string> helper, string command, bool windowsPowerShell) =>
+        " & { [CmdletBinding()] param() $global:LASTEXITCODE = 0; "
+        + $"$__smt_o = [System.Environment]::GetEnvironmentVariable('{variable}'); "
         + $"try {{ {Capture(variable, helper, windowsPowerShell)}; if ($__smt_f) {{ return }}; "
         + "Remove-Variable __smt_f, __smt_p, __smt_m, __smt_e\n"
         + command + "\n"
@@ -109,7 +111,8 @@ public static class PowerShellSnippets
             + "$__smt_p.StandardOutput.BaseStream.CopyTo($__smt_m); $__smt_p.WaitForExit(); "
             + "$global:LASTEXITCODE = $__smt_p.ExitCode; $__smt_f = $null; "
             + "if ($__smt_p.ExitCode -ne 0) { $__smt_f = $__smt_e.Result.Trim(); if (-not $__smt_f) { "
-            + $"$__smt_f = \"secret-mcp: could not fetch the secret (exit $($__smt_p.ExitCode)); {variable} is unset\" }} }} "
+            + "$__smt_f = \"secret-mcp: could not fetch the secret (exit $($__smt_p.ExitCode)); "
+            + $"{variable} is unset\" }} }} "
             + $"else {{ try {{ [System.Environment]::SetEnvironmentVariable('{variable}', "
             + "[System.Text.UTF8Encoding]::new($false, $true).GetString($__smt_m.ToArray())) } "
             + $"catch {{ $__smt_f = 'secret-mcp: the value is not valid UTF-8; {variable} is unset' }}; "

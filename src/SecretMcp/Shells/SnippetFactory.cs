@@ -17,7 +17,8 @@ public static class SnippetFactory
         {
             ShellKind.Bash or ShellKind.Zsh or ShellKind.Sh =>
                 new(PosixSnippets.Export(variable, export), PosixSnippets.Inline(variable, inline, Command)),
-            ShellKind.Fish => new(FishSnippets.Export(variable, export), FishSnippets.Inline(variable, inline, Command)),
+            ShellKind.Fish =>
+                new(FishSnippets.Export(variable, export), FishSnippets.Inline(variable, inline, Command)),
             ShellKind.Pwsh or ShellKind.PowerShell => new(
                 PowerShellSnippets.Export(variable, export, shell is ShellKind.PowerShell),
                 PowerShellSnippets.Inline(variable, inline, Command, shell is ShellKind.PowerShell)),

@@ -31,7 +31,9 @@ public static class SnippetModes
 /// <summary>Refusals that Secret Server's field metadata allows before any ticket is minted.</summary>
 public static class FieldFit
 {
-    /// <summary>Null when the field may suit the shell (the broker checks the value itself); otherwise why not.</summary>
+    /// <summary>
+    /// Null when the field may suit the shell (the broker checks the value itself); otherwise why not.
+    /// </summary>
     public static string? Refusal(ShellKind shell, string field, bool isNotes, bool isFile)
     {
         if (shell != ShellKind.Cmd || !(isNotes || isFile))

@@ -24,7 +24,8 @@ public static class ValueLimits
     private static readonly UTF8Encoding s_strictUtf8 = new(false, true);
 
     /// <summary>Null when the shell can hold the value byte for byte; otherwise why not, for the model.</summary>
-    public static string? Check(ShellKind shell, ReadOnlySpan<byte> value) => Check(shell, value, OperatingSystem.IsWindows());
+    public static string? Check(ShellKind shell, ReadOnlySpan<byte> value) =>
+        Check(shell, value, OperatingSystem.IsWindows());
 
     /// <inheritdoc cref="Check(ShellKind, ReadOnlySpan{byte})"/>
     /// <param name="shell">The shell the ticket was issued for.</param>
@@ -80,7 +81,8 @@ public static class ValueLimits
     /// <param name="consoleCodePage">The code page cmd decodes <c>for /f</c> output with; null for UTF-8.</param>
     /// <param name="windows">Whether the shell runs on Windows.</param>
     /// <param name="output">What to send; the same array as <paramref name="value"/> unless it was re-encoded.</param>
-    public static string? TryFormat(ShellKind shell, byte[] value, int? consoleCodePage, bool windows, out byte[] output)
+    public static string? TryFormat(
+        ShellKind shell, byte[] value, int? consoleCodePage, bool windows, out byte[] output)
     {
         ArgumentNullException.ThrowIfNull(value);
         output = value;

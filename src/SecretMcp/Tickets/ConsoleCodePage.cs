@@ -13,7 +13,9 @@ public static class ConsoleCodePage
     /// <summary>Overrides the console's code page (for a cmd whose decoding differs, such as Wine's).</summary>
     public const string OverrideVariable = "SECRET_MCP_CONSOLE_CODE_PAGE";
 
-    /// <summary>What redeem sends: the override, else the Windows console's output code page, else nothing (UTF-8).</summary>
+    /// <summary>
+    /// What redeem sends: the override, else the Windows console's output code page, else nothing (UTF-8).
+    /// </summary>
     public static int? OfThisProcess()
     {
         if (Parse(Environment.GetEnvironmentVariable(OverrideVariable)) is { } chosen)

@@ -80,7 +80,8 @@ public sealed partial class RedeemEndpoint
         try
         {
             var codePage = ConsoleCodePage.Parse(context.Request.Headers[ConsoleCodePage.Header].ToString());
-            if (ValueLimits.TryFormat(grant.Shell, value, codePage, OperatingSystem.IsWindows(), out output) is { } reason)
+            var windows = OperatingSystem.IsWindows();
+            if (ValueLimits.TryFormat(grant.Shell, value, codePage, windows, out output) is { } reason)
             {
                 LogNotRepresentable(_logger, entry.Id, grant.Shell.Name());
                 await WriteProblemAsync(context, 422, BrokerProblemCodes.ValueNotRepresentable,
