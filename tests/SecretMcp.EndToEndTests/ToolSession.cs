@@ -31,12 +31,20 @@ public sealed class ToolSession : IAsyncDisposable
     public string Stderr => string.Join('\n', _stderr);
 
     public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
-        StartAsync(sandbox, new McpClientOptions(), serveArguments);
+        StartCoreAsync(sandbox, Canary.SeedJson, new McpClientOptions(), serveArguments);
 
     /// <summary>With the client's own options, such as the capabilities and handlers it declares.</summary>
-    public static async Task<ToolSession> StartAsync(Sandbox sandbox, McpClientOptions clientOptions, params string[] serveArguments)
+    public static Task<ToolSession> StartAsync(Sandbox sandbox, McpClientOptions clientOptions, params string[] serveArguments) =>
+        StartCoreAsync(sandbox, Canary.SeedJson, clientOptions, serveArguments);
+
+    /// <summary>Starts 'serve --dev' on a seed of the test's own.</summary>
+    public static Task<ToolSession> StartWithSeedAsync(Sandbox sandbox, string seedJson, params string[] serveArguments) =>
+        StartCoreAsync(sandbox, seedJson, new McpClientOptions(), serveArguments);
+
+    private static async Task<ToolSession> StartCoreAsync(
+        Sandbox sandbox, string seedJson, McpClientOptions clientOptions, string[] serveArguments)
     {
-        var seed = sandbox.WriteFile("seed.json", Canary.SeedJson);
+        var seed = sandbox.WriteFile("seed.json", seedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
         var session = new ToolSession(sandbox, transcript);
 

@@ -57,6 +57,10 @@ public sealed partial class SecretTools
         string? reason = null,
         [Description("A change or incident ticket number to record with the access, when your process asks for one.")]
         string? ticketNumber = null,
+        [Description("'export' (default) sets the variable in the current shell; 'inline' returns one command "
+            + "line that runs your command, in place of {command}, with the variable set; use it when each of "
+            + "your commands starts a fresh shell.")]
+        string? mode = null,
         CancellationToken cancellationToken = default)
     {
         _audit.Record(new AuditEvent
@@ -70,9 +74,10 @@ public sealed partial class SecretTools
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
         }
 
-        if (!SnippetFactory.IsSupported(shellKind))
+        if (!SnippetModes.TryParse(mode, out var snippetMode))
         {
-            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
+            return Error($"Unknown mode '{Shorten(mode)}'. Use 'export' (set the variable in this shell) or "
+                + "'inline' (run one command with it, for a fresh shell per command).");
         }
 
         if (variable is not null && VariableName.Validate(variable) is { } nameProblem)
@@ -126,6 +131,11 @@ public sealed partial class SecretTools
                 : $"Secret '{reference.Label}' has no field '{Shorten(field)}' (fields: {slugs}). Nothing was issued.");
         }
 
+        if (FieldFit.Refusal(shellKind, chosen.Slug, chosen.IsNotes, chosen.IsFile) is { } fitProblem)
+        {
+            return Error($"Cannot deliver this field to {shellKind.Name()}: {fitProblem}. Nothing was issued.");
+        }
+
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
         var grant = new TicketGrant(
@@ -152,9 +162,22 @@ public sealed partial class SecretTools
 
         _ledger.Record(name, minted.Entry.Id);
 
-        var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Redeem(minted.Ticket));
+        SnippetSet snippets;
+        try
+        {
+            snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Self(), minted.Ticket);
+        }
+        catch (ArgumentException e)
+        {
+            // The tool's own path cannot be quoted for this shell (cmd refuses % ! ^ " in it).
+            minted.Entry.Revoke();
+            return Error($"Cannot write a {shellKind.Name()} snippet: {e.Message} Nothing was issued.");
+        }
+
         var result = new GetSecretResult(
-            name, shellKind.Name(), "export", snippets.Export, snippets.Inline, minted.Entry.ExpiresAt,
+            name, shellKind.Name(), snippetMode.Name(),
+            snippetMode == SnippetMode.Inline ? snippets.Inline : snippets.Export, snippets.Inline,
+            minted.Entry.ExpiresAt,
             minted.Entry.Id, metadata.Id, label, chosen.Slug, new CleanupArguments(shellKind.Name(), [name]));
         LogMinted(_logger, minted.Entry.Id, metadata.Id, chosen.Slug, name, shellKind.Name());
 
@@ -179,11 +202,6 @@ public sealed partial class SecretTools
         if (!ShellNames.TryParse(shell, out var shellKind))
         {
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
-        }
-
-        if (!SnippetFactory.IsSupported(shellKind))
-        {
-            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
         }
 
         var names = variables is { Length: > 0 } ? variables.Distinct(StringComparer.Ordinal).ToList() : [.. _ledger.Variables];
@@ -251,16 +269,33 @@ public sealed partial class SecretTools
     private static string DescribeForModel(GetSecretResult result)
     {
         var text = new StringBuilder();
-        text.AppendLine(
-            $"Run this in your {result.Shell} shell to set {result.Variable} to field '{result.Field}' of secret "
-            + $"'{result.Secret}' (the value is fetched when the snippet runs and never shown here):");
-        text.AppendLine(result.Snippet);
+        if (result.Mode == "inline")
+        {
+            text.AppendLine(
+                $"Run this as ONE command line in {result.Shell}, with your command in place of {{command}}; it "
+                + $"runs your command with {result.Variable} set to field '{result.Field}' of secret "
+                + $"'{result.Secret}' (the value is fetched when it runs and never shown here):");
+            text.AppendLine(result.Inline);
+        }
+        else
+        {
+            text.AppendLine(
+                $"Run this in your {result.Shell} shell to set {result.Variable} to field '{result.Field}' of secret "
+                + $"'{result.Secret}' (the value is fetched when the snippet runs and never shown here):");
+            text.AppendLine(result.Snippet);
+            text.AppendLine();
+            text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), "
+                + "run this ONE command line instead, with your command in place of {command} (the ticket works "
+                + "for one of the two forms only):");
+            text.AppendLine(result.Inline);
+        }
+
         text.AppendLine();
-        text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), run "
-            + "the snippet and the command that needs the secret in ONE command line instead, with your command "
-            + "in place of {command}:");
-        text.AppendLine(result.Inline);
-        text.AppendLine();
+        if (result.Shell == "cmd")
+        {
+            text.AppendLine("In a .bat or .cmd file, write %%A where the snippet has %A.");
+        }
+
         text.AppendLine(
             $"The ticket {result.TicketId} works once and expires at {result.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}. "
             + "If the snippet fails, ask for a new one; do not retry it. Do not print the variable. When you are "

@@ -37,9 +37,12 @@ public static class RedeemClient
         {
             using var socket = await ConnectAsync(socketPath, timeoutSource.Token).ConfigureAwait(false);
 
+            var codePage = ConsoleCodePage.OfThisProcess() is { } number
+                ? $"{ConsoleCodePage.Header}: {number.ToString(CultureInfo.InvariantCulture)}\r\n"
+                : "";
             var request = Encoding.ASCII.GetBytes(
                 "POST /v1/redeem HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ticket
-                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                + "\r\n" + codePage + "Content-Length: 0\r\nConnection: close\r\n\r\n");
             await socket.SendAsync(request, SocketFlags.None, timeoutSource.Token).ConfigureAwait(false);
 
             var response = await ReadToEndAsync(socket, timeoutSource.Token).ConfigureAwait(false);

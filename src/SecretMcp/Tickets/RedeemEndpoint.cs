@@ -95,14 +95,19 @@ public sealed partial class RedeemEndpoint
             return;
         }
 
+        // The ticket is bound to its shell: what that shell cannot hold is refused whole, and cmd gets
+        // one line in the console code page that redeem reports (ValueLimits, CmdValue).
+        var output = value;
         try
         {
-            if (ValueLimits.Check(grant.Shell, value) is { } reason)
+            var codePage = ConsoleCodePage.Parse(context.Request.Headers[ConsoleCodePage.Header].ToString());
+            var windows = OperatingSystem.IsWindows();
+            if (ValueLimits.TryFormat(grant.Shell, value, codePage, windows, out output) is { } reason)
             {
                 LogNotRepresentable(_logger, entry.Id, grant.Shell.Name());
                 AuditRefused(entry, BrokerProblemCodes.ValueNotRepresentable);
                 await WriteProblemAsync(context, 422, BrokerProblemCodes.ValueNotRepresentable,
-                    $"{grant.Variable} was not set: {reason}").ConfigureAwait(false);
+                    $"the value cannot be delivered to {grant.Shell.Name()}: {reason}").ConfigureAwait(false);
                 return;
             }
 
@@ -114,13 +119,14 @@ public sealed partial class RedeemEndpoint
 
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/octet-stream";
-            context.Response.ContentLength = value.Length;
+            context.Response.ContentLength = output.Length;
             context.Response.Headers.CacheControl = "no-store";
-            await context.Response.Body.WriteAsync(value, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(output, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {
             Array.Clear(value);
+            Array.Clear(output);
         }
     }
 
