@@ -97,7 +97,8 @@ public static partial class ServeHost
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(instance);
-        builder.Services.AddSingleton<TicketStore>();
+        builder.Services.AddSingleton(services => new TicketStore(
+            instance, services.GetRequiredService<TimeProvider>(), MaxOutstandingTickets()));
         builder.Services.AddSingleton<SessionLedger>();
         builder.Services.AddSingleton<RedeemEndpoint>();
         builder.Services.AddSingleton(services => new AuditTrail(
@@ -160,6 +161,23 @@ public static partial class ServeHost
         {
             throw new ConfigurationProblemException(e.Message);
         }
+    }
+
+    /// <summary>SECRET_MCP__Tickets__MaxOutstandingPerSession: the cap on unused tickets per session.</summary>
+    private static int MaxOutstandingTickets()
+    {
+        const string Variable = "SECRET_MCP__Tickets__MaxOutstandingPerSession";
+        var text = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return TicketStore.DefaultMaxOutstandingPerSession;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out var cap) && cap is >= 1 and <= TicketStore.UpperMaxOutstandingPerSession
+            ? cap
+            : throw new ConfigurationProblemException(
+                $"{Variable} must be a whole number from 1 to {TicketStore.UpperMaxOutstandingPerSession}.");
     }
 
     /// <summary>When serve stops, no ticket it minted may work any more; each one revoked is audited.</summary>

@@ -14,10 +14,13 @@ public sealed class TicketStore
     public const int MaxUses = 10;
 
     /// <summary>
-    /// Tickets one MCP session may hold unredeemed at once: enough for any real task, few enough
-    /// that a looping agent cannot fill the broker's memory.
+    /// Tickets one MCP session may hold unredeemed at once by default: enough for any real task, few
+    /// enough that a looping agent cannot fill the broker's memory.
     /// </summary>
-    public const int MaxOutstandingPerSession = 32;
+    public const int DefaultMaxOutstandingPerSession = 32;
+
+    /// <summary>The highest cap a setting may choose.</summary>
+    public const int UpperMaxOutstandingPerSession = 1000;
 
     /// <summary>How long a finished ticket is remembered, so a late redeem hears "used", not "unknown".</summary>
     private static readonly TimeSpan s_retention = TimeSpan.FromMinutes(30);
@@ -27,11 +30,17 @@ public sealed class TicketStore
     private readonly TimeProvider _time;
     private readonly Lock _mintGate = new();
 
-    public TicketStore(BrokerInstance instance, TimeProvider time)
+    public TicketStore(
+        BrokerInstance instance, TimeProvider time, int maxOutstandingPerSession = DefaultMaxOutstandingPerSession)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOutstandingPerSession, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxOutstandingPerSession, UpperMaxOutstandingPerSession);
         Instance = instance;
         _time = time;
+        MaxOutstandingPerSession = maxOutstandingPerSession;
     }
+
+    public int MaxOutstandingPerSession { get; }
 
     public BrokerInstance Instance { get; }
 

@@ -84,7 +84,7 @@ public sealed class BrokerSocketTests : IAsyncLifetime
         }
 
         var tool = Path.Combine(AppContext.BaseDirectory, "secret-mcp");
-        var snippet = PosixSnippets.Export("DB_PW", [tool, "redeem", ticket]);
+        var snippet = PosixSnippets.Export("DB_PW", HelperCommand.Redeem([tool], "DB_PW", ticket, inline: false));
         var run = await RunBashAsync("DB_PW=stale\n" + snippet + "\nrc=$?; echo \"rc=$rc set=${DB_PW+yes}\"");
 
         run.Stdout.Should().Be("rc=1 set=\n", "the variable is unset, not empty and not the ticket");

@@ -171,7 +171,7 @@ public sealed class TicketStoreTests
     {
         var store = CreateStore();
         var first = store.Mint(s_grant);
-        for (var i = 1; i < TicketStore.MaxOutstandingPerSession; i++)
+        for (var i = 1; i < TicketStore.DefaultMaxOutstandingPerSession; i++)
         {
             store.Mint(s_grant);
         }
