@@ -4,12 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-for tool in dotnet node npm bash; do
+for tool in dotnet node npm bash curl; do
   command -v "$tool" >/dev/null || { echo "test.sh: '$tool' is missing; install it first" >&2; exit 1; }
 done
 
 echo "== npm clients (tests/clients)"
 (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+
+echo "== dotnet tools (PowerShell, for the shell tests)"
+dotnet tool restore >/dev/null || echo "test.sh: 'dotnet tool restore' failed; the pwsh tests will skip" >&2
+
+# The snippet tests run in every shell they find; say up front which will skip, and why.
+for shell in zsh dash fish wine; do
+  command -v "$shell" >/dev/null \
+    || echo "test.sh: '$shell' is not installed: its shell tests will skip (apt-get install $shell; CI fails instead)" >&2
+done
 
 echo "== dotnet test"
 log=$(mktemp)

@@ -7,9 +7,15 @@ namespace SecretMcp.DevVault;
 /// <summary>The seed file: users and secrets the dev vault starts with (docs/dev-vault.md).</summary>
 public sealed class SeedFile
 {
-    public List<SeedUser> Users { get; init; } = [];
+    public List<SeedUser> Users { get; set; } = [];
 
-    public List<SeedSecret> Secrets { get; init; } = [];
+    public List<SeedSecret> Secrets { get; set; } = [];
+
+    /// <summary>How the vault behaves: token lifetime, refreshes, version. All optional.</summary>
+    public SeedSettings Settings { get; set; } = new();
+
+    /// <summary>Faults injected from the start (latency, 5xx, 429, HTML, cut-off answers, expired tokens).</summary>
+    public List<DevVaultFault> Faults { get; set; } = [];
 
     /// <summary>The seed that ships with the tool: a database login, an API key and a PEM key.</summary>
     public static SeedFile LoadDefault()
@@ -77,11 +83,35 @@ public sealed class SeedFile
             throw new SeedException($"{origin} has no users; add one under 'users' with a username and password.");
         }
 
+        var usernames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var user in Users)
         {
             if (string.IsNullOrEmpty(user.Username) || string.IsNullOrEmpty(user.Password))
             {
                 throw new SeedException($"{origin}: every user needs a non-empty 'username' and 'password'.");
+            }
+
+            if (!usernames.Add(user.Username))
+            {
+                throw new SeedException($"{origin}: the user name '{user.Username}' is used twice.");
+            }
+        }
+
+        if (Settings.TokenLifetimeSeconds is < 1 or > 86400)
+        {
+            throw new SeedException($"{origin}: settings.tokenLifetimeSeconds must be from 1 to 86400.");
+        }
+
+        if (Settings.MaxTokenRefreshes is < 0)
+        {
+            throw new SeedException($"{origin}: settings.maxTokenRefreshes must be 0 or more.");
+        }
+
+        foreach (var fault in Faults)
+        {
+            if (fault.Validate() is { } problem)
+            {
+                throw new SeedException($"{origin}, fault on '{fault.Path}': {problem}");
             }
         }
 
@@ -99,6 +129,21 @@ public sealed class SeedFile
             if (path is null || !paths.Add(path))
             {
                 throw new SeedException($"{where}: 'path' must be a unique folder path plus name, such as \\db\\prod.");
+            }
+
+            foreach (var (user, permission) in secret.Permissions ?? [])
+            {
+                if (!usernames.Contains(user) || !Enum.TryParse<SeedPermission>(permission, true, out _))
+                {
+                    throw new SeedException(
+                        $"{where}: 'permissions' maps seeded user names to List, View, Edit or Owner "
+                        + $"('{user}' is not a user or '{permission}' is not one of those).");
+                }
+            }
+
+            if (secret.CheckOutIntervalMinutes is < 1)
+            {
+                throw new SeedException($"{where}: 'checkOutIntervalMinutes' must be 1 or more.");
             }
 
             var slugs = new HashSet<string>(StringComparer.Ordinal);
@@ -124,32 +169,85 @@ public sealed class SeedFile
 
 public sealed class SeedUser
 {
-    public string Username { get; init; } = "";
+    public string Username { get; set; } = "";
 
-    public string Password { get; init; } = "";
+    public string Password { get; set; } = "";
+
+    public string? DisplayName { get; init; }
+
+    /// <summary>When set, the password grant also needs this code in the <c>OTP</c> header (two-factor).</summary>
+    public string? Otp { get; init; }
+
+    /// <summary>Whether <c>/secret-templates/{id}</c> answers this user; many real accounts may not.</summary>
+    public bool CanViewTemplates { get; set; } = true;
+}
+
+public sealed class SeedSettings
+{
+    /// <summary>Access token lifetime; Secret Server's default session timeout is 20 minutes.</summary>
+    public int? TokenLifetimeSeconds { get; init; }
+
+    /// <summary>"Enable Refresh Tokens for Web Services" (default on).</summary>
+    public bool? RefreshTokens { get; init; }
+
+    /// <summary>"Maximum Token Refreshes Allowed" (default 3).</summary>
+    public int? MaxTokenRefreshes { get; init; }
+
+    /// <summary>What <c>/api/v1/version</c> reports.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>
+    /// Whether the <c>autoComment</c> query parameter of a plain GET satisfies "requires comment".
+    /// The reference leaves it open (section 7, question 7); the default is the safe answer, no.
+    /// </summary>
+    public bool AutoCommentSatisfiesComment { get; init; }
+}
+
+/// <summary>Secret Server's permission levels on a secret, lowest first.</summary>
+public enum SeedPermission
+{
+    None,
+    List,
+    View,
+    Edit,
+    Owner,
 }
 
 public sealed class SeedSecret
 {
     public int Id { get; init; }
 
-    public string Path { get; init; } = "";
+    public string Path { get; set; } = "";
 
-    public string Template { get; init; } = "Password";
+    public string Template { get; set; } = "Password";
 
-    public List<SeedField> Fields { get; init; } = [];
+    public List<SeedField> Fields { get; set; } = [];
 
     public bool RequiresComment { get; init; }
 
     public bool CheckOutEnabled { get; init; }
 
-    /// <summary>Secret Server's "require approval for access": reads fail until a request is approved.</summary>
+    /// <summary>Minutes a check-out lasts before Secret Server checks the secret in by itself (default 30).</summary>
+    public int? CheckOutIntervalMinutes { get; init; }
+
+    /// <summary>Reading needs an approved access request; users in <see cref="ApprovedUsers"/> have one.</summary>
     public bool RequiresApproval { get; init; }
+
+    public List<string> ApprovedUsers { get; set; } = [];
+
+    /// <summary>False for a deactivated secret, which only <c>includeInactive</c> reads see.</summary>
+    public bool Active { get; set; } = true;
+
+    /// <summary>
+    /// User name to List, View, Edit or Owner. Absent: every user may view the secret. Present: users
+    /// not named may not even see that it exists.
+    /// </summary>
+    public Dictionary<string, string>? Permissions { get; init; }
 }
 
 public sealed class SeedField
 {
-    public string Slug { get; init; } = "";
+    public string Slug { get; set; } = "";
 
     public string? Name { get; init; }
 
@@ -233,18 +331,3 @@ internal static class VaultPath
         return segments.Length == 0 ? null : "\\" + string.Join('\\', segments);
     }
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    PropertyNameCaseInsensitive = true,
-    ReadCommentHandling = JsonCommentHandling.Skip,
-    AllowTrailingCommas = true)]
-[JsonSerializable(typeof(SeedFile))]
-[JsonSerializable(typeof(SecretResponse))]
-[JsonSerializable(typeof(TokenResponse))]
-[JsonSerializable(typeof(TokenError))]
-[JsonSerializable(typeof(ApiError))]
-[JsonSerializable(typeof(HealthResponse))]
-[JsonSerializable(typeof(VersionResponse))]
-[JsonSerializable(typeof(string))]
-internal sealed partial class DevVaultJsonContext : JsonSerializerContext;

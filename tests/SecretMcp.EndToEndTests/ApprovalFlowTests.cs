@@ -138,7 +138,7 @@ public sealed class ApprovalFlowTests : IDisposable
 
     [Theory]
     [InlineData("prod/db", null, "denied by the secret-mcp policy (rule 'no prod')")]
-    [InlineData("53", null, "name it by its folder path")]
+    [InlineData("53", null, "is denied by the secret-mcp policy (rule 'no prod')")]
     [InlineData("pol/zshonly", null, "only in zsh, not in bash")]
     [InlineData("pol/reasoned", null, "requires a reason")]
     [InlineData("pol/db", "bad\nreason that is fine", null)]
@@ -246,6 +246,58 @@ public sealed class ApprovalFlowTests : IDisposable
 
         ToolSession.TextOf(result).Should().Contain("requires approval in Secret Server")
             .And.Contain("Ask the user to request access in Secret Server").And.NotContain("filed");
+    }
+
+    [Fact]
+    public async Task Search_and_describe_show_only_what_the_policy_allows()
+    {
+        await using var session = await PolicyFixtures.StartAsync(_sandbox, client: null);
+
+        var search = await session.CallAsync("search_secrets", new() { ["query"] = "db" });
+        ToolSession.StructuredOf(search).GetProperty("secrets").EnumerateArray()
+            .Select(s => s.GetProperty("id").GetInt32()).Should().Equal([51], "rule 'no prod' hides \\prod\\db");
+        ToolSession.TextOf(search).Should().NotContain("prod").And.Contain("1 secret(s)");
+
+        // A denied secret is described word for word like one that does not exist, by id and by path.
+        var byId = await session.CallAsync("describe_secret", new() { ["secret"] = "53" });
+        var missingId = await session.CallAsync("describe_secret", new() { ["secret"] = "9053" });
+        byId.IsError.Should().BeTrue();
+        ToolSession.TextOf(byId).Should().Be(ToolSession.TextOf(missingId).Replace("9053", "53"));
+
+        var byPath = await session.CallAsync("describe_secret", new() { ["secret"] = "prod/db" });
+        var missingPath = await session.CallAsync("describe_secret", new() { ["secret"] = "prod/dbx" });
+        byPath.IsError.Should().BeTrue();
+        ToolSession.TextOf(byPath).Should().Be(ToolSession.TextOf(missingPath).Replace("dbx", "db"));
+
+        var allowed = await session.CallAsync("describe_secret", new() { ["secret"] = "pol/db" });
+        allowed.IsError.Should().NotBe(true, ToolSession.TextOf(allowed));
+    }
+
+    [Fact]
+    public async Task Approvals_and_declines_land_in_the_audit_log()
+    {
+        var client = new ApprovingClient(_ => ApprovingClient.Choose("approve-once"));
+        await using (var session = await PolicyFixtures.StartAsync(_sandbox, client.Options))
+        {
+            (await session.CallAsync("get_secret_environment_variable",
+                new() { ["secret"] = "pol/db", ["shell"] = "bash", ["reason"] = "migrate" })).IsError.Should().NotBe(true);
+            client.Answer = _ => ApprovingClient.Decline();
+            (await session.CallAsync("get_secret_environment_variable",
+                new() { ["secret"] = "pol/db", ["shell"] = "bash" })).IsError.Should().BeTrue();
+            (await session.CallAsync("get_secret_environment_variable",
+                new() { ["secret"] = "prod/db", ["shell"] = "bash" })).IsError.Should().BeTrue();
+        }
+
+        var events = File.ReadAllLines(_sandbox.AuditLogPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        events.Select(e => e.GetProperty("event").GetString()).Should().Equal(
+            "requested", "approved", "minted", "requested", "declined", "requested", "request_refused", "revoked");
+        events[1].GetProperty("detail").GetString().Should().Be("user: approve once");
+        events[1].GetProperty("reason").GetString().Should().Be("migrate");
+        events[1].GetProperty("variable").GetString().Should().Be("POL_DB_PASSWORD");
+        events[4].GetProperty("detail").GetString().Should().Be("user declined");
+        events[6].GetProperty("code").GetString().Should().Be("policy");
+        events[6].GetProperty("detail").GetString().Should().Be("rule 'no prod'");
+        Canary.AssertAbsent("the audit log", await File.ReadAllBytesAsync(_sandbox.AuditLogPath));
     }
 
     private static async Task AssertNothingIssuedAsync(ToolSession session)

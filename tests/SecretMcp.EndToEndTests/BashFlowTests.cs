@@ -19,7 +19,8 @@ public sealed class BashFlowTests : IDisposable
         ShellRun first, second, cleanupRun;
         string variable;
 
-        await using (var session = await ToolSession.StartAsync(_sandbox))
+        var session = await ToolSession.StartAsync(_sandbox);
+        await using (session)
         {
             var tools = await session.Client.ListToolsAsync();
             tools.Select(t => t.Name).Should().Contain(["get_secret_environment_variable", "cleanup"]);
@@ -77,6 +78,8 @@ public sealed class BashFlowTests : IDisposable
         }
 
         Canary.AssertAbsent("serve's stdout", transcript);
+        Canary.AssertAbsent("serve's stderr", session.Stderr);
+        session.Stderr.Should().NotContain("smt1.", "logs, even at Trace, never carry a ticket");
         Canary.AssertAbsent("tool results", string.Join("\n", results));
         Canary.AssertAbsent("the first shell's stderr", first.Stderr);
         Canary.AssertAbsent("the second shell's output", second.Stdout + second.Stderr);

@@ -25,6 +25,21 @@ public sealed class Sandbox : IDisposable
     /// <summary>The tool as built next to the tests: the same apphost a user's install runs.</summary>
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "secret-mcp");
 
+    /// <summary>The checkout the tests were built from (the folder holding SecretMcp.sln).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SecretMcp.sln")))
+            {
+                folder = folder.Parent;
+            }
+
+            return folder?.FullName ?? throw new InvalidOperationException("SecretMcp.sln not found above the tests");
+        }
+    }
+
     /// <summary>What the tool and every shell of the test see, on top of the inherited environment.</summary>
     public IDictionary<string, string?> Environment
     {
@@ -34,10 +49,16 @@ public sealed class Sandbox : IDisposable
             {
                 ["HOME"] = Home,
                 ["XDG_RUNTIME_DIR"] = null,
+                ["XDG_STATE_HOME"] = null,
+                ["XDG_CACHE_HOME"] = null,
                 ["SECRET_MCP_RUNTIME_DIR"] = null,
+                ["SECRET_MCP_STATE_DIR"] = null,
                 // The config file comes from the private HOME unless a test names one.
                 ["XDG_CONFIG_HOME"] = null,
                 ["SECRET_MCP_CONFIG"] = null,
+                // serve must turn diagnostics off by itself, whatever the agent's environment says.
+                ["DOTNET_EnableDiagnostics"] = null,
+                ["SECRET_MCP_ALLOW_DIAGNOSTICS"] = null,
                 // Verbose on purpose: no level may print a value or a token.
                 ["SECRET_MCP_LOG_LEVEL"] = "Trace",
                 ["DOTNET_NOLOGO"] = "1",
@@ -51,10 +72,22 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    /// <summary>Sets (or, with null, removes) a variable for the tool and every shell this test starts.</summary>
-    public void SetEnvironment(string key, string? value) => _overrides[key] = value;
+    public string RuntimeFolder => _overrides.GetValueOrDefault("SECRET_MCP_RUNTIME_DIR")
+        ?? Path.Combine(Home, ".local", "state", "secret-mcp", "run");
 
-    public string RuntimeFolder => Path.Combine(Home, ".local", "state", "secret-mcp", "run");
+    /// <summary>The user's state folder, which holds the audit log.</summary>
+    public string StateFolder => Path.Combine(Home, ".local", "state", "secret-mcp");
+
+    public string AuditLogPath => Path.Combine(StateFolder, "audit.jsonl");
+
+    /// <summary>Sets (or, with null, removes) a variable for the tool and the shells of this test.</summary>
+    public void SetEnvironment(string name, string? value) => _overrides[name] = value;
+
+    /// <summary>Settings a test adds (such as SECRET_MCP__Auth__Provider) for every process it starts.</summary>
+    public Dictionary<string, string?> Extra => _overrides;
+
+    /// <summary>The socket of the serve that minted <paramref name="ticket"/> (its middle part names it).</summary>
+    public string SocketOf(string ticket) => Path.Combine(RuntimeFolder, ticket.Split('.')[1] + ".sock");
 
     public string WriteFile(string name, string content)
     {
@@ -71,6 +104,18 @@ public sealed class Sandbox : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Root,
         };
+        ApplyEnvironment(start);
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return new ShellRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Gives a process the sandbox's environment (null values remove a variable).</summary>
+    public void ApplyEnvironment(ProcessStartInfo start)
+    {
         foreach (var (key, value) in Environment)
         {
             if (value is null)
@@ -82,19 +127,11 @@ public sealed class Sandbox : IDisposable
                 start.Environment[key] = value;
             }
         }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return new ShellRun(process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>Every file below HOME, as bytes: what the tool left on disk.</summary>
     public IEnumerable<(string Path, byte[] Content)> FilesUnderHome() =>
-        Directory.EnumerateFiles(Home, "*", SearchOption.AllDirectories)
-            .Where(p => new FileInfo(p).Attributes.HasFlag(FileAttributes.Normal) || File.Exists(p))
-            .Select(p => (p, SafeRead(p)));
+        Directory.EnumerateFiles(Home, "*", SearchOption.AllDirectories).Select(p => (p, SafeRead(p)));
 
     public void Dispose()
     {

@@ -13,10 +13,13 @@ public sealed class ToolSession : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _stderr = new();
 
+    private readonly string _pidPath;
+
     private ToolSession(Sandbox sandbox, string transcriptPath)
     {
         Sandbox = sandbox;
         TranscriptPath = transcriptPath;
+        _pidPath = transcriptPath + ".pid";
     }
 
     public Sandbox Sandbox { get; }
@@ -28,13 +31,24 @@ public sealed class ToolSession : IAsyncDisposable
     public string Stderr => string.Join('\n', _stderr);
 
     public static Task<ToolSession> StartAsync(Sandbox sandbox, params string[] serveArguments) =>
-        StartAsync(sandbox, clientOptions: null, serveArguments);
+        StartCoreAsync(sandbox, Canary.SeedJson, new McpClientOptions(), serveArguments);
 
-    /// <param name="clientOptions">The MCP client's options, such as its elicitation handler; ClientInfo is filled in when missing.</param>
-    public static async Task<ToolSession> StartAsync(
-        Sandbox sandbox, McpClientOptions? clientOptions, params string[] serveArguments)
+    /// <summary>
+    /// With the client's own options, such as the capabilities and handlers it declares (null: the
+    /// defaults); ClientInfo is filled in when missing.
+    /// </summary>
+    public static Task<ToolSession> StartAsync(
+        Sandbox sandbox, McpClientOptions? clientOptions, params string[] serveArguments) =>
+        StartCoreAsync(sandbox, Canary.SeedJson, clientOptions ?? new McpClientOptions(), serveArguments);
+
+    /// <summary>Starts 'serve --dev' on a seed of the test's own.</summary>
+    public static Task<ToolSession> StartWithSeedAsync(Sandbox sandbox, string seedJson, params string[] serveArguments) =>
+        StartCoreAsync(sandbox, seedJson, new McpClientOptions(), serveArguments);
+
+    private static async Task<ToolSession> StartCoreAsync(
+        Sandbox sandbox, string seedJson, McpClientOptions clientOptions, string[] serveArguments)
     {
-        var seed = sandbox.WriteFile("seed.json", Canary.SeedJson);
+        var seed = sandbox.WriteFile("seed.json", seedJson);
         var transcript = Path.Combine(sandbox.Root, "stdout.jsonl");
         var session = new ToolSession(sandbox, transcript);
 
@@ -43,17 +57,51 @@ public sealed class ToolSession : IAsyncDisposable
         {
             Name = "secret-mcp",
             Command = "bash",
-            // exec keeps the tool's pid; tee copies every byte of its stdout to the transcript.
-            Arguments = ["-c", "out=$1; shift; exec \"$@\" > >(tee \"$out\")", "bash", transcript, Sandbox.ToolPath, .. arguments],
+            // exec keeps the shell's pid, which is written down first; tee copies every byte of the
+            // tool's stdout to the transcript.
+            Arguments = ["-c", "out=$1; shift; echo $$ > \"$out.pid\"; exec \"$@\" > >(tee \"$out\")", "bash",
+                transcript, Sandbox.ToolPath, .. arguments],
             EnvironmentVariables = sandbox.Environment,
             WorkingDirectory = sandbox.Root,
             StandardErrorLines = session._stderr.Enqueue,
         });
 
-        var options = clientOptions ?? new McpClientOptions();
-        options.ClientInfo ??= new Implementation { Name = "secret-mcp-e2e", Version = "1.0" };
-        session.Client = await McpClient.CreateAsync(transport, options);
+        clientOptions.ClientInfo ??= new Implementation { Name = "secret-mcp-e2e", Version = "1.0" };
+        session.Client = await McpClient.CreateAsync(transport, clientOptions);
         return session;
+    }
+
+    /// <summary>The serve process's id (the same after it re-execs itself with diagnostics off).</summary>
+    public int Pid => int.Parse(File.ReadAllText(_pidPath).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Asks for a secret in bash and returns the ticket inside the snippet, and its short id.</summary>
+    public async Task<(string Ticket, string TicketId, string Snippet)> MintAsync(string secret = "e2e/db")
+    {
+        var result = await CallAsync("get_secret_environment_variable", new() { ["secret"] = secret, ["shell"] = "bash" });
+        result.IsError.Should().NotBe(true, TextOf(result));
+        var structured = StructuredOf(result);
+        var snippet = structured.GetProperty("snippet").GetString()!;
+        var ticket = System.Text.RegularExpressions.Regex.Match(snippet, @"smt1\.[0-9a-f]{12}\.[A-Za-z0-9_-]{43}").Value;
+        ticket.Should().NotBeEmpty();
+        return (ticket, structured.GetProperty("ticketId").GetString()!, snippet);
+    }
+
+    /// <summary>Waits until the serve process has ended (it may linger as a zombie until reaped).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var stat = $"/proc/{Pid}/stat";
+            if (!File.Exists(stat) || File.ReadAllText(stat).Split(' ')[2] is "Z" or "X")
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"serve (pid {Pid}) did not end within {timeout}.");
     }
 
     public Task<CallToolResult> CallAsync(string tool, Dictionary<string, object?> arguments) =>

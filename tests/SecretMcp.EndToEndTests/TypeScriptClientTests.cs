@@ -13,20 +13,7 @@ public sealed class TypeScriptClientTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private static string ClientsFolder
-    {
-        get
-        {
-            var folder = new DirectoryInfo(AppContext.BaseDirectory);
-            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SecretMcp.sln")))
-            {
-                folder = folder.Parent;
-            }
-
-            return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("SecretMcp.sln not found"),
-                "tests", "clients");
-        }
-    }
+    private static string ClientsFolder => Path.Combine(Sandbox.RepositoryRoot, "tests", "clients");
 
     [Fact]
     public async Task The_typescript_sdk_client_gets_the_secret_into_bash_once()
@@ -41,17 +28,7 @@ public sealed class TypeScriptClientTests : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = ClientsFolder,
         };
-        foreach (var (key, value) in _sandbox.Environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(key);
-            }
-            else
-            {
-                start.Environment[key] = value;
-            }
-        }
+        _sandbox.ApplyEnvironment(start);
 
         using var process = Process.Start(start)!;
         var stdoutTask = process.StandardOutput.ReadToEndAsync();

@@ -15,6 +15,10 @@ public static class CommandLine
             RedeemCommand.Create(),
             DevServerCommand.Create(),
             DemoCommand.Create(),
+            AuditCommand.Create(),
+            LoginCommand.Create(),
+            LogoutCommand.Create(),
+            StatusCommand.Create(),
             ConfigCommand.Create(),
         };
         return root;

@@ -9,4 +9,7 @@ public static class ExitCodes
     public const int AccessDenied = 3;
     public const int TicketProblem = 4;
     public const int SecretServerUnavailable = 5;
+
+    /// <summary><c>audit --verify</c> found an edited, removed or reordered line.</summary>
+    public const int AuditBroken = 6;
 }

@@ -1,11 +1,14 @@
 using System.CommandLine;
+using SecretMcp.Shells;
 using SecretMcp.Tickets;
 
 namespace SecretMcp.Cli;
 
 /// <summary>
-/// Used by snippets: prints the value to stdout with nothing added. Kept off the generic host and
-/// DI, because it runs inside every agent command that needs a secret.
+/// Used by snippets: prints the value to stdout with nothing added (for a cmd ticket, the broker's
+/// one encoded line). On failure prints nothing to stdout and exactly one line to stderr, which is
+/// the only line the snippet shows. Kept off the generic host and DI, because it runs inside every
+/// agent command that needs a secret.
 /// </summary>
 internal static class RedeemCommand
 {
@@ -14,8 +17,18 @@ internal static class RedeemCommand
     public static Command Create()
     {
         var ticket = new Argument<string>("ticket") { Description = "The ticket from a snippet (smt1.…)." };
+        var variable = new Option<string?>("--variable")
+        {
+            Description = "The variable the snippet sets; named in the error line when redemption fails.",
+        };
+        var inline = new Option<bool>("--inline")
+        {
+            Description = "The snippet runs a command only when redemption succeeds; the error line says so.",
+        };
         var command = new Command("redeem", "Print a ticket's secret value to stdout, exactly (used by snippets).")
         {
+            variable,
+            inline,
             ticket,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -24,7 +37,7 @@ internal static class RedeemCommand
                 .ConfigureAwait(false);
             if (result.Value is null)
             {
-                CommandLine.Fail(result.Error);
+                CommandLine.Fail(result.Error + Consequence(parse.GetValue(variable), parse.GetValue(inline)));
                 return result.Kind switch
                 {
                     RedeemFailure.AccessDenied => ExitCodes.AccessDenied,
@@ -49,5 +62,18 @@ internal static class RedeemCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What the failure means for the snippet that called redeem; the name is echoed only if valid.</summary>
+    internal static string Consequence(string? variable, bool inline)
+    {
+        var name = variable is not null && VariableName.Validate(variable) is null ? variable : null;
+        return (name, inline) switch
+        {
+            (null, false) => "",
+            (null, true) => "; the command was not run",
+            (_, false) => $"; {name} is unset",
+            (_, true) => $"; {name} was not set and the command was not run",
+        };
     }
 }

@@ -28,6 +28,8 @@ internal static class ServeCommand
                 return ExitCodes.Usage;
             }
 
+            RuntimeDiagnostics.EnsureOff();
+
             try
             {
                 return await ServeHost.RunAsync(new ServeOptions(parse.GetValue(dev), seedPath), cancellationToken)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using SecretMcp.Policy;
 using SecretMcp.SecretServer;
 using SecretMcp.Shells;
+using SecretMcp.Tickets;
 
 namespace SecretMcp.Config;
 
@@ -12,9 +13,19 @@ namespace SecretMcp.Config;
 internal static class ConfigSections
 {
     public static readonly string[] TopLevel = ["$schema", "secretServer", "auth", "policy", "tickets", "audit"];
-    public static readonly string[] SecretServer = ["baseUrl", "platformUrl", "caBundle", "timeoutSeconds", "proxy"];
+    public static readonly string[] SecretServer =
+    [
+        "baseUrl", "platformUrl", "caBundle", "timeoutSeconds", "totalTimeoutSeconds", "connectTimeoutSeconds",
+        "maxRetries", "proxy", "noProxy",
+    ];
+
+    // The sign-in code (Auth/AuthSettings) owns what these mean; the config checks their shape.
     public static readonly string[] Auth =
-        ["provider", "username", "authority", "clientId", "tenantId", "scopes", "tokenExchangeUrl", "allowFileCache"];
+    [
+        "provider", "username", "domain", "authority", "clientId", "scopes", "redirectUri", "tokenExchangeEndpoint",
+        "tokenExchangeAudience", "platformClientId", "tokenVariable", "tokenCache", "cacheDirectory",
+        "devCertificate",
+    ];
     public static readonly string[] Policy =
         ["default", "approvalTimeoutSeconds", "accessRequests", "rules", "aliases"];
     public static readonly string[] Rule =
@@ -23,10 +34,27 @@ internal static class ConfigSections
         "rotateAfterUse",
     ];
     public static readonly string[] Alias = ["path", "secretId", "field", "variable", "variables", "description"];
-    public static readonly string[] Tickets = ["lifetimeSeconds", "uses"];
+    public static readonly string[] Tickets = ["lifetimeSeconds", "uses", "maxOutstandingPerSession"];
     public static readonly string[] Audit = ["path"];
 
     private static readonly int s_maxLifetimeSeconds = (int)RuleLimits.MaxLifetime.TotalSeconds;
+
+    private static readonly Dictionary<string, bool> s_providers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["password"] = true,
+        ["token-exchange"] = true,
+        ["bearer"] = true,
+        ["platform"] = true,
+        ["token"] = true,
+    };
+
+    private static readonly Dictionary<string, bool> s_tokenCaches = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["auto"] = true,
+        ["keyring"] = true,
+        ["file"] = true,
+        ["none"] = true,
+    };
 
     private static readonly Dictionary<string, RuleAction> s_actions = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,13 +79,13 @@ internal static class ConfigSections
     public static SecretMcpSettings Read(ConfigNode root, IConfiguration configuration, string path, bool exists)
     {
         root.CheckObject("the config file", TopLevel);
+        CheckAuth(root.Child("auth"));
         var tickets = ReadTickets(root.Child("tickets"));
         return new SecretMcpSettings(
             configuration,
             path,
             exists,
             ReadSecretServer(root.Child("secretServer")),
-            ReadAuth(root.Child("auth")),
             ReadPolicy(root.Child("policy")),
             tickets,
             ReadAudit(root.Child("audit")));
@@ -73,26 +101,41 @@ internal static class ConfigSections
                 + "holding the certificate authority that signed Secret Server's certificate");
         }
 
+        // The transport (SecretServer/SecretServerOptions) reads these itself; here they are only checked.
+        node.Int("totalTimeoutSeconds", 1, 3600, "seconds");
+        node.Int("connectTimeoutSeconds", 1, 600, "seconds");
+        node.Int("maxRetries", 0, 10, "retries");
+        node.String("noProxy");
+        var direct = string.Equals(node.Child("proxy").Value?.Trim(), "none", StringComparison.OrdinalIgnoreCase);
+
         return new SecretServerSettings(
             node.Url("baseUrl", "\"https://secretserver.example.com/SecretServer\""),
             node.Url("platformUrl", "\"https://example.delinea.app\""),
             caBundle is null ? null : ExpandHome(caBundle),
             node.Int("timeoutSeconds", 1, 600, "seconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-            node.Url("proxy", "\"http://proxy.example.com:3128\""));
+            direct ? null : node.Url("proxy", "\"http://proxy.example.com:3128\" (or \"none\" for no proxy)"));
     }
 
-    private static AuthSettings ReadAuth(ConfigNode node)
+    /// <summary>The sign-in keys: known names, sensible shapes. Auth/AuthSettings reads the values.</summary>
+    private static void CheckAuth(ConfigNode node)
     {
         node.CheckObject("auth", Auth);
-        return new AuthSettings(
-            node.String("provider", 64),
-            node.String("username", 256),
-            node.Url("authority", "\"https://login.microsoftonline.com/<tenant>\""),
-            node.String("clientId", 256),
-            node.String("tenantId", 256),
-            node.StringList("scopes", "scopes") ?? [],
-            node.Url("tokenExchangeUrl", "\"https://sso.example.com/token\""),
-            node.Bool("allowFileCache"));
+        node.Choice("provider", s_providers);
+        node.Choice("tokenCache", s_tokenCaches);
+        node.Url("authority", "\"https://login.microsoftonline.com/<tenant>\"");
+        node.Url("tokenExchangeEndpoint", "\"https://sso.example.com/token\"");
+        node.Url("redirectUri", "\"http://localhost\"");
+        node.StringList("scopes", "scopes");
+        foreach (var key in new[]
+        {
+            "username", "domain", "clientId", "tokenExchangeAudience", "platformClientId", "tokenVariable",
+        })
+        {
+            node.String(key, 256);
+        }
+
+        node.String("cacheDirectory");
+        node.String("devCertificate");
     }
 
     private static TicketLimits ReadTickets(ConfigNode node)
@@ -100,6 +143,9 @@ internal static class ConfigSections
         node.CheckObject("tickets", Tickets);
         var lifetime = node.Int("lifetimeSeconds", 1, s_maxLifetimeSeconds, "seconds");
         var uses = node.Int("uses", 1, RuleLimits.MaxUses, "uses");
+
+        // serve reads the cap itself (Hosting/ServeHost); here it is only checked.
+        node.Int("maxOutstandingPerSession", 1, TicketStore.UpperMaxOutstandingPerSession, "tickets");
         return new TicketLimits(
             lifetime is { } seconds ? TimeSpan.FromSeconds(seconds) : TicketLimits.Default.Lifetime,
             uses ?? TicketLimits.Default.Uses);
@@ -317,7 +363,7 @@ internal static class ConfigSections
         return variables;
     }
 
-    private static string ExpandHome(string path) =>
+    internal static string ExpandHome(string path) =>
         path.StartsWith("~/", StringComparison.Ordinal)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
             : path;

@@ -22,11 +22,8 @@ internal static partial class PolicyServices
         services.AddSingleton(new PolicyOrigin(config.FilePath));
         services.AddSingleton<SessionApprovals>();
 
-        // The audit log replaces this by registering its own IAccessAudit first.
-        services.TryAddSingleton<IAccessAudit, LoggingAccessAudit>();
-
-        // The Secret Server client replaces this once it resolves folder paths.
-        services.TryAddSingleton<IFolderPathLookup, UnknownFolderPaths>();
+        // Decisions land in serve's audit log (AuditTrail), next to the tickets they led to.
+        services.TryAddSingleton<IAccessAudit, AuditTrailAccessAudit>();
         services.AddSingleton<RotationService>();
         services.AddSingleton<AccessRequestService>();
         services.AddSingleton<AccessGate>();

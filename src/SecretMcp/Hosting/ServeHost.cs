@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SecretMcp.Audit;
 using SecretMcp.Auth;
 using SecretMcp.Config;
 using SecretMcp.DevVault;
@@ -33,26 +33,26 @@ public static partial class ServeHost
         await using var vault = options.Dev
             ? await StartDevVaultAsync(options.SeedPath, loggerFactory, cancellationToken).ConfigureAwait(false)
             : null;
-        var connection = vault is not null
-            ? new SecretServerConnection(vault.BaseUri, vault.Username, vault.Password)
-            : SecretServerConnection.FromConfiguration(config.Configuration);
+        var (settings, secrets) = SignInSettings(vault, config);
+        var transport = TransportOptions(vault, config);
+        foreach (var note in transport?.BaseUrlNotes ?? [])
+        {
+            LogBaseUrlNote(logger, note);
+        }
 
         using var instance = BrokerInstance.Claim(RuntimeFolder.Resolve());
-        var app = Build(instance, connection, loggerFactory, config, options.Dev);
+        var app = Build(instance, settings, secrets, transport, loggerFactory, config, options.Dev);
         await using (app.ConfigureAwait(false))
         {
             var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
             var store = app.Services.GetRequiredService<TicketStore>();
-            lifetime.ApplicationStopping.Register(() => LogStopping(logger, store.RevokeAll()));
+            var audit = app.Services.GetRequiredService<AuditTrail>();
+            lifetime.ApplicationStopping.Register(() => RevokeAllOnStop(store, audit, logger));
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (!OperatingSystem.IsWindows())
-            {
-                // Kestrel creates the socket with the umask's mode; the 0700 folder already shields it.
-                File.SetUnixFileMode(instance.SocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            BrokerHosting.Tighten(instance);
 
-            LogReady(logger, instance.Id, connection?.BaseUri.ToString() ?? "(not configured)");
+            LogReady(logger, instance.Id, settings.SecretServerBaseUrl?.ToString() ?? "(not configured)");
             PolicyServices.LogPolicy(app.Services, logger);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await PolicyServices.FinishAsync(app.Services, logger).ConfigureAwait(false);
@@ -69,9 +69,33 @@ public static partial class ServeHost
             .ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The dev vault signs in with its own sample user; otherwise the settings choose (Auth/), read from
+    /// the config file with SECRET_MCP__ overrides. The secrets come from the environment only.
+    /// </summary>
+    private static (AuthSettings Settings, AuthSecrets Secrets) SignInSettings(
+        DevVaultServer? vault, SecretMcpSettings config)
+    {
+        if (vault is null)
+        {
+            var settings = AuthSettings.Read(config.Lookup);
+            return (settings, AuthSecrets.FromEnvironment(settings));
+        }
+
+        return (new AuthSettings
+        {
+            Provider = SessionProviderKind.Password,
+            SecretServerBaseUrl = vault.BaseUri,
+            Username = vault.Username,
+            TokenCache = TokenCacheMode.None,
+        }, new AuthSecrets(vault.Password, null, null));
+    }
+
     private static WebApplication Build(
         BrokerInstance instance,
-        SecretServerConnection? connection,
+        AuthSettings settings,
+        AuthSecrets secrets,
+        SecretServerOptions? transport,
         ILoggerFactory loggerFactory,
         SecretMcpSettings config,
         bool dev)
@@ -81,88 +105,119 @@ public static partial class ServeHost
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
 
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            // The broker is tiny and local: small limits, short timeouts, so a silent or greedy
-            // client cannot hold it.
-            kestrel.Limits.MaxRequestBodySize = 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 8 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
-            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
-            kestrel.AddServerHeader = false;
-            kestrel.ListenUnixSocket(instance.SocketPath, listen => listen.Use(RejectOtherUsers));
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => BrokerHosting.Listen(kestrel, instance));
         builder.Services.AddRoutingCore();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(instance);
-        builder.Services.AddSingleton<TicketStore>();
+        builder.Services.AddSingleton(services => new TicketStore(
+            instance, services.GetRequiredService<TimeProvider>(), MaxOutstandingTickets(config)));
         builder.Services.AddSingleton<SessionLedger>();
         builder.Services.AddSingleton<RedeemEndpoint>();
+        builder.Services.AddSingleton(services => new AuditTrail(
+            new AuditLog(AuditLocation.StateFolder()), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<AuditTrail>>(), () => ClientOf(services), instance.Id));
         builder.Services.AddSingleton<SecretServerClient>();
-        builder.Services.AddHttpClient(SecretServerClient.HttpClientName, http =>
-        {
-            if (connection is not null)
-            {
-                http.BaseAddress = connection.BaseUri;
-            }
-
-            http.Timeout = TimeSpan.FromSeconds(30);
-        });
-        builder.Services.AddSingleton<ISecretServerSession>(services => CreateSession(services, connection));
+        AddSecretServerTransport(builder.Services, transport);
+        builder.Services.AddSecretServerSignIn(settings, secrets);
         builder.Services.AddPolicy(config, dev);
 
         var toolJson = new JsonSerializerOptions(McpJsonUtilities.DefaultOptions);
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
+        toolJson.TypeInfoResolverChain.Add(CatalogJsonContext.Default);
         builder.Services
             .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
-            .WithTools<SecretTools>(toolJson);
+            .WithRequestFilters(filters => filters.AddCallToolFilter(SignInElicitation.Filter))
+            .WithTools<SecretTools>(toolJson)
+            .WithTools<CatalogTools>(toolJson);
 
         var app = builder.Build();
-        var endpoint = app.Services.GetRequiredService<RedeemEndpoint>();
-        app.MapPost("/v1/redeem", endpoint.HandleAsync);
+        BrokerHosting.MapRedeem(app);
         return app;
     }
 
-    private static ISecretServerSession CreateSession(IServiceProvider services, SecretServerConnection? connection)
+    /// <summary>
+    /// How to reach Secret Server (CA bundle, timeouts, proxy): the dev vault's loopback address, or
+    /// the secretServer settings (config file, SECRET_MCP__SecretServer__* overrides); null when none are set.
+    /// </summary>
+    private static SecretServerOptions? TransportOptions(DevVaultServer? vault, SecretMcpSettings config)
     {
-        if (connection is null)
+        if (vault is not null)
         {
-            return new UnavailableSession(
-                "secret-mcp is not connected to Secret Server: start it with 'serve --dev' for the built-in dev "
-                + $"vault, or set {SecretServerConnection.BaseUrlVariable}, {SecretServerConnection.UsernameVariable} "
-                + $"and {SecretServerConnection.PasswordVariable} for the user who runs the agent.");
+            return new SecretServerOptions { BaseUri = vault.BaseUri };
         }
 
-        if (string.IsNullOrEmpty(connection.Username) || string.IsNullOrEmpty(connection.Password))
+        try
         {
-            return new UnavailableSession(
-                $"not signed in to Secret Server: ask the user to set {SecretServerConnection.UsernameVariable} and "
-                + $"{SecretServerConnection.PasswordVariable} for secret-mcp.");
+            return SecretServerOptions.FromEnvironment(config.LookupVariable);
         }
-
-        return new PasswordGrantSession(
-            services.GetRequiredService<IHttpClientFactory>(), connection.Username, connection.Password,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<PasswordGrantSession>>());
+        catch (SecretServerConfigurationException e)
+        {
+            throw new ConfigurationProblemException(e.Message);
+        }
     }
 
-    /// <summary>Drops any connection from another OS user before a byte of HTTP is read.</summary>
-    private static ConnectionDelegate RejectOtherUsers(ConnectionDelegate next) => async connection =>
+    private static void AddSecretServerTransport(IServiceCollection services, SecretServerOptions? transport)
     {
-        var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
-        if (!PeerCredentials.IsSameUser(socket))
+        if (transport is null)
         {
-            connection.Abort(new ConnectionAbortedException("The peer is not the user who runs secret-mcp."));
+            // Nothing configured to reach; the session explains why on the first tool call.
+            services.AddHttpClient(SecretServerClient.HttpClientName);
             return;
         }
 
-        await next(connection).ConfigureAwait(false);
-    };
+        try
+        {
+            services.AddSecretServerHttpClient(transport);
+        }
+        catch (SecretServerConfigurationException e)
+        {
+            throw new ConfigurationProblemException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// tickets.maxOutstandingPerSession (or SECRET_MCP__Tickets__MaxOutstandingPerSession): the cap on
+    /// unused tickets per session.
+    /// </summary>
+    private static int MaxOutstandingTickets(SecretMcpSettings config)
+    {
+        const string Variable = "SECRET_MCP__Tickets__MaxOutstandingPerSession";
+        var text = config.Lookup("Tickets:MaxOutstandingPerSession");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return TicketStore.DefaultMaxOutstandingPerSession;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out var cap) && cap is >= 1 and <= TicketStore.UpperMaxOutstandingPerSession
+            ? cap
+            : throw new ConfigurationProblemException(
+                $"{Variable} must be a whole number from 1 to {TicketStore.UpperMaxOutstandingPerSession}.");
+    }
+
+    /// <summary>When serve stops, no ticket it minted may work any more; each one revoked is audited.</summary>
+    private static void RevokeAllOnStop(TicketStore store, AuditTrail audit, ILogger logger)
+    {
+        var revoked = store.RevokeAll();
+        foreach (var entry in revoked)
+        {
+            audit.Record(AuditEvent.ForTicket(AuditEventKind.Revoked, entry, reason: "shutdown"));
+        }
+
+        LogStopping(logger, revoked.Count);
+    }
+
+    /// <summary>The MCP client as it named itself, once it has initialized (stdio: one client per process).</summary>
+    private static AuditClient? ClientOf(IServiceProvider services) =>
+        services.GetService<McpServer>()?.ClientInfo is { } info ? new AuditClient(info.Name, info.Version) : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is ready: broker {Instance}, Secret Server {BaseUri}")]
     private static partial void LogReady(ILogger logger, string instance, string baseUri);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Secret Server base URL: {Note}")]
+    private static partial void LogBaseUrlNote(ILogger logger, string note);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "secret-mcp serve is stopping; revoked {Count} outstanding ticket(s)")]
     private static partial void LogStopping(ILogger logger, int count);

@@ -11,11 +11,12 @@ public static class StderrLogging
 {
     public const string LevelVariable = "SECRET_MCP_LOG_LEVEL";
 
-    public static ILoggerFactory CreateFactory() => LoggerFactory.Create(logging =>
+    /// <param name="defaultLevel">The level when SECRET_MCP_LOG_LEVEL is not set; commands a person runs use Warning.</param>
+    public static ILoggerFactory CreateFactory(LogLevel defaultLevel = LogLevel.Information) => LoggerFactory.Create(logging =>
     {
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(LevelVariable), true, out var parsed)
             ? parsed
-            : LogLevel.Information;
+            : defaultLevel;
 
         logging.AddSimpleConsole(console =>
         {
@@ -34,8 +35,11 @@ public static class StderrLogging
             frameworkLevel = level;
         }
 
-        logging.AddFilter("Microsoft", frameworkLevel);
+        // Never Trace for the frameworks: the MCP SDK logs whole JSON-RPC messages there, and tool
+        // results carry tickets.
+        var frameworkFloor = frameworkLevel < LogLevel.Debug ? LogLevel.Debug : frameworkLevel;
+        logging.AddFilter("Microsoft", frameworkFloor);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        logging.AddFilter("ModelContextProtocol", frameworkLevel);
+        logging.AddFilter("ModelContextProtocol", frameworkFloor);
     });
 }

@@ -25,7 +25,6 @@ public sealed partial class AccessGate
         SessionApprovals approvals,
         RotationService rotation,
         AccessRequestService accessRequests,
-        IFolderPathLookup folderPaths,
         IAccessAudit audit,
         PolicyOrigin origin,
         ILogger<AccessGate> logger)
@@ -33,7 +32,6 @@ public sealed partial class AccessGate
         Policy = policy;
         Rotation = rotation;
         AccessRequests = accessRequests;
-        FolderPaths = folderPaths;
         _approvals = approvals;
         _audit = audit;
         _origin = origin;
@@ -45,8 +43,6 @@ public sealed partial class AccessGate
     public RotationService Rotation { get; }
 
     public AccessRequestService AccessRequests { get; }
-
-    public IFolderPathLookup FolderPaths { get; }
 
     public async Task<GateResult> AuthorizeAsync(
         McpServer server, AccessQuestion request, CancellationToken cancellationToken)

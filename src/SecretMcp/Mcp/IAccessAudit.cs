@@ -1,10 +1,9 @@
-using Microsoft.Extensions.Logging;
-
 namespace SecretMcp.Mcp;
 
 /// <summary>
 /// What policy and approval decided, for the audit log. The audit log itself lives elsewhere; this
-/// is the one narrow seam it plugs into. An event never holds a value, a ticket or a token.
+/// is the one narrow seam it plugs into (<see cref="AuditTrailAccessAudit"/>). An event never holds
+/// a value, a ticket or a token.
 /// </summary>
 public interface IAccessAudit
 {
@@ -49,29 +48,3 @@ public sealed record AccessEvent(
     string? Client,
     string? Reason,
     string Detail);
-
-/// <summary>Until the audit log is wired in: the events as stderr log lines, without the agent's reason.</summary>
-public sealed partial class LoggingAccessAudit : IAccessAudit
-{
-    private readonly ILogger<LoggingAccessAudit> _logger;
-
-    public LoggingAccessAudit(ILogger<LoggingAccessAudit> logger) => _logger = logger;
-
-    public void Record(AccessEvent accessEvent)
-    {
-        ArgumentNullException.ThrowIfNull(accessEvent);
-        LogEvent(_logger, accessEvent.Kind, accessEvent.SecretId, accessEvent.Secret,
-            string.Join(",", accessEvent.Variables), accessEvent.Client ?? "-", accessEvent.Detail);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Access {Kind}: secret {SecretId} ({Secret}), variables {Variables}, client {Client}: {Detail}")]
-    private static partial void LogEvent(
-        ILogger logger,
-        AccessEventKind kind,
-        int? secretId,
-        string secret,
-        string variables,
-        string client,
-        string detail);
-}

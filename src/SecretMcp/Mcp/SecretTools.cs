@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using SecretMcp.Audit;
 using SecretMcp.SecretServer;
 using SecretMcp.Shells;
 using SecretMcp.Tickets;
@@ -22,15 +23,18 @@ public sealed partial class SecretTools
     private readonly TicketStore _tickets;
     private readonly SessionLedger _ledger;
     private readonly AccessGate _gate;
+    private readonly AuditTrail _audit;
     private readonly ILogger<SecretTools> _logger;
 
     public SecretTools(
-        SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, AccessGate gate, ILogger<SecretTools> logger)
+        SecretServerClient secretServer, TicketStore tickets, SessionLedger ledger, AccessGate gate, AuditTrail audit,
+        ILogger<SecretTools> logger)
     {
         _secretServer = secretServer;
         _tickets = tickets;
         _ledger = ledger;
         _gate = gate;
+        _audit = audit;
         _logger = logger;
     }
 
@@ -52,19 +56,33 @@ public sealed partial class SecretTools
         string? variable = null,
         [Description("The field slug, such as 'password' or 'username'. Defaults to the secret's password field.")]
         string? field = null,
-        [Description("Why you need the secret, in one sentence. Shown to the user when they are asked to approve; "
-            + "some secrets require it.")]
+        [Description("Why the secret is needed, in a short sentence. Shown to the user when they are asked to "
+            + "approve, and recorded in Secret Server's audit log as the access comment; required for secrets that "
+            + "need a comment (describe_secret tells) and where the user's policy asks for one.")]
         string? reason = null,
+        [Description("A change or incident ticket number to record with the access, when your process asks for one.")]
+        string? ticketNumber = null,
+        [Description("'export' (default) sets the variable in the current shell; 'inline' returns one command "
+            + "line that runs your command, in place of {command}, with the variable set; use it when each of "
+            + "your commands starts a fresh shell.")]
+        string? mode = null,
         CancellationToken cancellationToken = default)
     {
+        _audit.Record(new AuditEvent
+        {
+            Kind = AuditEventKind.Requested, Session = _ledger.SessionId, SecretPath = secret, Field = field,
+            Variable = variable, Shell = shell,
+        });
+
         if (!ShellNames.TryParse(shell, out var shellKind))
         {
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
         }
 
-        if (!SnippetFactory.IsSupported(shellKind))
+        if (!SnippetModes.TryParse(mode, out var snippetMode))
         {
-            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
+            return Error($"Unknown mode '{Shorten(mode)}'. Use 'export' (set the variable in this shell) or "
+                + "'inline' (run one command with it, for a fresh shell per command).");
         }
 
         if (CheckReason(reason) is { } reasonProblem)
@@ -74,7 +92,10 @@ public sealed partial class SecretTools
 
         if (_gate.Policy.TryGetAlias(secret, out var alias))
         {
-            return await GetAliasAsync(server, alias, shellKind, variable, field, reason, cancellationToken).ConfigureAwait(false);
+            return await GetAliasAsync(
+                    server, alias, shellKind, snippetMode, variable, field, new FieldReadRequest(reason, ticketNumber),
+                    cancellationToken)
+                .ConfigureAwait(false);
         }
 
         if (variable is not null && VariableName.Validate(variable) is { } nameProblem)
@@ -90,8 +111,10 @@ public sealed partial class SecretTools
         SecretMetadata metadata;
         try
         {
-            // Pre-flight: the secret and field must exist now, so a typo fails here and not in the shell.
-            metadata = await _secretServer.GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
+            // Pre-flight: the secret and field must exist now and be readable with what was given, so a
+            // typo, a missing reason or a missing approval fails here and not in the shell.
+            metadata = await _secretServer.PrepareReadAsync(
+                reference, new FieldReadRequest(reason, ticketNumber), cancellationToken).ConfigureAwait(false);
         }
         catch (SecretRequiresApprovalException)
         {
@@ -101,10 +124,28 @@ public sealed partial class SecretTools
         catch (SecretServerException e)
         {
             LogRefused(_logger, reference.Label, e.GetType().Name);
+            AuditRequestRefused(reference.Label, e switch
+            {
+                NotSignedInException => BrokerProblemCodes.NotSignedIn,
+                SecretNotFoundException or FieldNotFoundException => BrokerProblemCodes.SecretNotFound,
+                SecretRequiresCommentException => BrokerProblemCodes.AccessDenied,
+                _ => BrokerProblemCodes.SecretServerUnavailable,
+            });
             return Error(e.Message + " Nothing was issued.");
         }
 
         var chosen = field is null ? metadata.DefaultField : metadata.FindField(field);
+        if (chosen is null && field is not null && metadata.FieldsUnavailableReason is not null)
+        {
+            // The fields cannot be listed without viewing the secret; the read at redemption checks the slug.
+            chosen = new FieldMetadata(field, field, IsPassword: false, IsFile: false, IsNotes: false);
+        }
+
+        if (chosen is null && metadata.FieldsUnavailableReason is { } hidden)
+        {
+            return Error($"Secret '{reference.Label}': {hidden}; name the field with 'field'. Nothing was issued.");
+        }
+
         if (chosen is null)
         {
             var slugs = string.Join(", ", metadata.Fields.Select(f => f.Slug));
@@ -113,9 +154,14 @@ public sealed partial class SecretTools
                 : $"Secret '{reference.Label}' has no field '{Shorten(field)}' (fields: {slugs}). Nothing was issued.");
         }
 
+        if (FieldFit.Refusal(shellKind, chosen.Slug, chosen.IsNotes, chosen.IsFile) is { } fitProblem)
+        {
+            return Error($"Cannot deliver this field to {shellKind.Name()}: {fitProblem}. Nothing was issued.");
+        }
+
         var label = reference.Path is null ? metadata.Name : reference.Label;
         var name = variable ?? VariableName.Derive(label, chosen.Slug);
-        var facts = await FactsForAsync(reference, metadata, cancellationToken).ConfigureAwait(false);
+        var facts = PolicyFacts.Of(metadata, reference);
         var approval = await _gate.AuthorizeAsync(server,
             new AccessQuestion(facts, metadata.Id, label, metadata.Template, [(chosen.Slug, name)], shellKind, reason),
             cancellationToken).ConfigureAwait(false);
@@ -124,12 +170,30 @@ public sealed partial class SecretTools
             return Error(approval.Refusal!);
         }
 
-        var grant = new TicketGrant(metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId, reason);
-        var minted = Mint(grant, limits);
+        var grant = new TicketGrant(
+            metadata.Id, label, chosen.Slug, name, shellKind, _ledger.SessionId,
+            Reason: string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), TicketNumber: ticketNumber);
+        if (TryMint(grant, limits, out var problem) is not { } minted)
+        {
+            return Error(problem!);
+        }
 
-        var snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Redeem(minted.Ticket));
+        SnippetSet snippets;
+        try
+        {
+            snippets = SnippetFactory.ForVariable(shellKind, name, HelperCommand.Self(), minted.Ticket);
+        }
+        catch (ArgumentException e)
+        {
+            // The tool's own path cannot be quoted for this shell (cmd refuses % ! ^ " in it).
+            minted.Entry.Revoke();
+            return Error($"Cannot write a {shellKind.Name()} snippet: {e.Message} Nothing was issued.");
+        }
+
         var result = new GetSecretResult(
-            name, shellKind.Name(), "export", snippets.Export, snippets.Inline, minted.Entry.ExpiresAt,
+            name, shellKind.Name(), snippetMode.Name(),
+            snippetMode == SnippetMode.Inline ? snippets.Inline : snippets.Export, snippets.Inline,
+            minted.Entry.ExpiresAt,
             minted.Entry.Id, metadata.Id, label, chosen.Slug, new CleanupArguments(shellKind.Name(), [name]));
         LogMinted(_logger, minted.Entry.Id, metadata.Id, chosen.Slug, name, shellKind.Name());
 
@@ -157,11 +221,6 @@ public sealed partial class SecretTools
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
         }
 
-        if (!SnippetFactory.IsSupported(shellKind))
-        {
-            return Error($"Cannot write a snippet for this shell: {SnippetFactory.UnsupportedReason(shellKind)}.");
-        }
-
         var names = variables is { Length: > 0 } ? variables.Distinct(StringComparer.Ordinal).ToList() : [.. _ledger.Variables];
         foreach (var name in names)
         {
@@ -184,6 +243,7 @@ public sealed partial class SecretTools
             if (entry.Revoke())
             {
                 revoked.Add(ticketId);
+                _audit.Record(AuditEvent.ForTicket(AuditEventKind.Revoked, entry, reason: "cleanup"));
             }
 
             if (entry.Delivered is { } shape)
@@ -197,6 +257,11 @@ public sealed partial class SecretTools
         var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed,
             rotations.Count > 0 ? rotations : null);
         LogCleanedUp(_logger, names.Count, revoked.Count);
+        _audit.Record(new AuditEvent
+        {
+            Kind = AuditEventKind.CleanedUp, Session = _ledger.SessionId, Shell = shellKind.Name(),
+            Variable = string.Join(',', names), Detail = $"{revoked.Count} ticket(s) revoked",
+        });
 
         var text = new StringBuilder();
         text.AppendLine(names.Count == 0
@@ -227,16 +292,33 @@ public sealed partial class SecretTools
     private static string DescribeForModel(GetSecretResult result)
     {
         var text = new StringBuilder();
-        text.AppendLine(
-            $"Run this in your {result.Shell} shell to set {result.Variable} to field '{result.Field}' of secret "
-            + $"'{result.Secret}' (the value is fetched when the snippet runs and never shown here):");
-        text.AppendLine(result.Snippet);
+        if (result.Mode == "inline")
+        {
+            text.AppendLine(
+                $"Run this as ONE command line in {result.Shell}, with your command in place of {{command}}; it "
+                + $"runs your command with {result.Variable} set to field '{result.Field}' of secret "
+                + $"'{result.Secret}' (the value is fetched when it runs and never shown here):");
+            text.AppendLine(result.Inline);
+        }
+        else
+        {
+            text.AppendLine(
+                $"Run this in your {result.Shell} shell to set {result.Variable} to field '{result.Field}' of secret "
+                + $"'{result.Secret}' (the value is fetched when the snippet runs and never shown here):");
+            text.AppendLine(result.Snippet);
+            text.AppendLine();
+            text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), "
+                + "run this ONE command line instead, with your command in place of {command} (the ticket works "
+                + "for one of the two forms only):");
+            text.AppendLine(result.Inline);
+        }
+
         text.AppendLine();
-        text.AppendLine("If your shell does not keep variables between commands (a fresh shell per command), run "
-            + "the snippet and the command that needs the secret in ONE command line instead, with your command "
-            + "in place of {command}:");
-        text.AppendLine(result.Inline);
-        text.AppendLine();
+        if (result.Shell == "cmd")
+        {
+            text.AppendLine("In a .bat or .cmd file, write %%A where the snippet has %A.");
+        }
+
         text.AppendLine(
             $"The ticket {result.TicketId} works once and expires at {result.ExpiresAt:yyyy-MM-ddTHH:mm:ssZ}. "
             + "If the snippet fails, ask for a new one; do not retry it. Do not print the variable. When you are "
@@ -250,6 +332,11 @@ public sealed partial class SecretTools
 
         return text.ToString();
     }
+
+    private void AuditRequestRefused(string secret, string code) => _audit.Record(new AuditEvent
+    {
+        Kind = AuditEventKind.RequestRefused, Session = _ledger.SessionId, SecretPath = secret, Code = code,
+    });
 
     private static bool LooksFiltered(string variable) =>
         variable.Contains("KEY", StringComparison.OrdinalIgnoreCase)

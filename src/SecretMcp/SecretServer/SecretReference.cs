@@ -5,7 +5,8 @@ namespace SecretMcp.SecretServer;
 /// <summary>
 /// How the agent names a secret: a numeric id, or a folder path plus the secret's name
 /// (<c>db/prod</c>, <c>/db/prod</c>, <c>\Infra\db\prod</c>), normalised to Secret Server's
-/// backslash form. A bare name is a secret in the root folder.
+/// backslash form. A bare name (one segment) is looked up as an exact secret name anywhere, and a
+/// path that is not complete from the root as a name in a folder ending with the given folders.
 /// </summary>
 public sealed record SecretReference
 {
@@ -63,5 +64,16 @@ public sealed record SecretReference
 
         reference = new SecretReference(null, "\\" + string.Join('\\', segments));
         return true;
+    }
+
+    /// <summary>True when the reference is a single name without folders.</summary>
+    public bool IsBareName => Path is not null && Path.LastIndexOf('\\') == 0;
+
+    /// <summary>A folder path as Secret Server spells it (<c>\a\b</c>); the root folder is <c>\</c>.</summary>
+    public static string NormalizeFolderPath(string? path)
+    {
+        var segments = (path ?? "").Split(
+            ['/', '\\'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return segments.Length == 0 ? "\\" : "\\" + string.Join('\\', segments);
     }
 }

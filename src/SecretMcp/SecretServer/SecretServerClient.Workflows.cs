@@ -1,8 +1,5 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace SecretMcp.SecretServer;
 
@@ -17,11 +14,16 @@ public sealed partial class SecretServerClient
     /// </summary>
     public async Task ChangePasswordAsync(int secretId, string comment, CancellationToken cancellationToken)
     {
-        var uri = $"api/v1/secrets/{secretId.ToString(CultureInfo.InvariantCulture)}/change-password";
-        using var response = await PostAsync(uri, new ChangePasswordWire { Comment = comment },
-            SecretServerWorkflowJsonContext.Default.ChangePasswordWire, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, body, $"secret {secretId}", field: null);
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            new ChangePasswordWire { Comment = comment }, SecretServerWorkflowJsonContext.Default.ChangePasswordWire);
+        await SendAsync(
+                new ApiCall(HttpMethod.Post, $"api/v1/secrets/{Id(secretId)}/change-password", "the password change",
+                    $"secret {Id(secretId)}", IsRead: false)
+                {
+                    Json = json,
+                },
+                cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Files an access request with the agent's reason; returns its id and status.</summary>
@@ -29,41 +31,31 @@ public sealed partial class SecretServerClient
         int secretId, string comment, TimeSpan duration, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var request = new AccessRequestWire
-        {
-            SecretId = secretId,
-            RequestComment = comment,
-            StartDate = now,
-            ExpirationDate = now + duration,
-        };
-        using var response = await PostAsync("api/v1/secret-access-requests", request,
-            SecretServerWorkflowJsonContext.Default.AccessRequestWire, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, body, $"secret {secretId}", field: null);
-
-        var created = Parse(body, SecretServerWorkflowJsonContext.Default.AccessRequestCreatedWire);
-        if (created is null || created.SecretAccessRequestId <= 0)
+        var json = JsonSerializer.SerializeToUtf8Bytes(
+            new AccessRequestWire
+            {
+                SecretId = secretId,
+                RequestComment = comment,
+                StartDate = now,
+                ExpirationDate = now + duration,
+            },
+            SecretServerWorkflowJsonContext.Default.AccessRequestWire);
+        var created = await SendForJsonAsync(
+                new ApiCall(HttpMethod.Post, "api/v1/secret-access-requests", "the access request",
+                    $"secret {Id(secretId)}", IsRead: false)
+                {
+                    Json = json,
+                },
+                SecretServerWorkflowJsonContext.Default.AccessRequestCreatedWire,
+                cancellationToken)
+            .ConfigureAwait(false);
+        if (created.SecretAccessRequestId <= 0)
         {
             throw new SecretServerUnavailableException(
                 "Secret Server accepted the access request but did not return its id.");
         }
 
         return (created.SecretAccessRequestId, created.Status ?? "Pending");
-    }
-
-    private async Task<HttpResponseMessage> PostAsync<T>(
-        string uri, T body, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        var http = _httpFactory.CreateClient(HttpClientName);
-        var token = await _session.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, type)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return await SendOrThrowAsync(http, request, cancellationToken).ConfigureAwait(false);
     }
 }
 

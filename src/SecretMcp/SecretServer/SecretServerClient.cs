@@ -1,23 +1,22 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using SecretMcp.Auth;
 
 namespace SecretMcp.SecretServer;
 
 /// <summary>
-/// Typed access to the Secret Server REST API: resolve a secret, read one field. Reads are replayed
-/// once after Secret Server rejects a stale session; nothing else is retried here.
+/// Typed access to the Secret Server REST API: resolve a secret by id, path or exact name; list and
+/// describe secrets without their values; read one field, with the caller's reason as the audit
+/// comment, checking the secret out and in when it must be. A read is replayed once after Secret
+/// Server refuses a stale session; a write (check-out, check-in) never is. Transport retries live
+/// in <see cref="SecretServerTransport"/>.
 /// </summary>
 public sealed partial class SecretServerClient
 {
     public const string HttpClientName = "secret-server";
-
-    private const string StaleTokenMessage = "Authentication failed or expired token.";
 
     private readonly IHttpClientFactory _httpFactory;
     private readonly ISecretServerSession _session;
@@ -31,201 +30,166 @@ public sealed partial class SecretServerClient
         _logger = logger;
     }
 
-    /// <summary>Names, template and fields of a secret; no values.</summary>
-    public async Task<SecretMetadata> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        var uri = reference.Id is { } id
-            ? $"api/v1/secrets/{id.ToString(CultureInfo.InvariantCulture)}"
-            : $"api/v1/secrets/0?secretPath={Uri.EscapeDataString(reference.Path!)}";
-
-        using var response = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, body, $"secret '{reference.Label}'", field: null);
-
-        var wire = Parse(body, SecretServerJsonContext.Default.SecretWire)
-            ?? throw new SecretServerUnavailableException("Secret Server answered with an empty secret.");
-        var fields = (wire.Items ?? [])
-            .Where(i => !string.IsNullOrEmpty(i.Slug))
-            .Select(i => new FieldMetadata(i.Slug!, i.FieldName ?? i.Slug!, i.IsPassword, i.IsFile, i.IsNotes))
-            .ToList();
-        return new SecretMetadata(
-            wire.Id, wire.Name ?? "", wire.FolderId, wire.SecretTemplateName ?? "", fields,
-            wire.RequiresComment, wire.CheckOutEnabled);
-    }
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The bytes of one field: a text field arrives as a JSON string literal and is returned as
-    /// UTF-8; a file field arrives as raw bytes.
+    /// Sends one API call with the session's bearer. A stale session (401, or the exact stale-token
+    /// 403) is replayed once with a new session when the call is a read; a write is never repeated.
     /// </summary>
-    public async Task<byte[]> ReadFieldAsync(int secretId, string slug, CancellationToken cancellationToken)
-    {
-        var uri = $"api/v1/secrets/{secretId.ToString(CultureInfo.InvariantCulture)}/fields/{Uri.EscapeDataString(slug)}";
-        using var response = await GetAsync(uri, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        EnsureSuccess(response, body, $"secret {secretId}", slug);
-
-        if (response.Content.Headers.ContentType?.MediaType is "application/octet-stream")
-        {
-            return body;
-        }
-
-        string? text;
-        try
-        {
-            text = JsonSerializer.Deserialize(body, SecretServerJsonContext.Default.String);
-        }
-        catch (JsonException)
-        {
-            // The parser's message could quote part of the body, which is the value: say nothing of it.
-            throw new SecretServerUnavailableException(
-                "Secret Server answered the field read with something that is not a JSON string.");
-        }
-
-        return Encoding.UTF8.GetBytes(text ?? "");
-    }
-
-    internal static async Task<HttpResponseMessage> SendOrThrowAsync(
-        HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new SecretServerUnavailableException(
-                $"Secret Server at {http.BaseAddress?.Authority} did not answer ({e.HttpRequestError}); "
-                + "check that it is running and reachable.", e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SecretServerUnavailableException(
-                $"Secret Server at {http.BaseAddress?.Authority} did not answer within "
-                + $"{http.Timeout.TotalSeconds:0} seconds.", e);
-        }
-    }
-
-    internal static bool LooksLikeHtml(HttpResponseMessage response, ReadOnlySpan<byte> body)
-    {
-        if (response.Content.Headers.ContentType?.MediaType is "text/html")
-        {
-            return true;
-        }
-
-        var start = body.TrimStart(" \t\r\n"u8);
-        return start.StartsWith("<"u8);
-    }
-
-    internal static string HtmlAnswerMessage(Uri? baseAddress) =>
-        $"Secret Server at {baseAddress} answered with an HTML page instead of its API. The base URL is probably "
-        + "wrong (it should be the instance root, such as https://host/SecretServer), or a login page or proxy "
-        + "answered in its place, or the account is not allowed to use the API.";
-
-    /// <summary>A GET with the session's bearer; one replay with a new session after a stale-token refusal.</summary>
-    private async Task<HttpResponseMessage> GetAsync(string uri, CancellationToken cancellationToken)
+    private async Task<ApiAnswer> SendAsync(ApiCall call, CancellationToken cancellationToken)
     {
         var http = _httpFactory.CreateClient(HttpClientName);
         for (var attempt = 1; ; attempt++)
         {
             var token = await _session.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(call.Method, call.Uri);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-            var response = await SendOrThrowAsync(http, request, cancellationToken).ConfigureAwait(false);
-            if (attempt == 1 && await IsStaleSessionAsync(response, cancellationToken).ConfigureAwait(false))
+            var json = call.Body is not null
+                ? JsonSerializer.SerializeToUtf8Bytes(call.Body, SecretServerJsonContext.Default.RestrictedArgsWire)
+                : call.Json;
+            if (json is not null)
             {
-                LogStaleSession(_logger, (int)response.StatusCode);
-                response.Dispose();
-                _session.Invalidate(token);
-                continue;
+                request.Content = new ByteArrayContent(json);
+                request.Content.Headers.ContentType =
+                    new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             }
 
-            return response;
+            using var response = await SecretServerHttp.SendAsync(http, request, cancellationToken)
+                .ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+
+            if (SecretServerHttp.IsStaleSession(response.StatusCode, body))
+            {
+                _session.Invalidate(token);
+                if (call.IsRead && attempt == 1)
+                {
+                    LogStaleSession(_logger, status, call.Operation);
+                    continue;
+                }
+
+                throw new NotSignedInException(call.IsRead
+                    ? "Secret Server refused the session even after signing in again; ask the user to check "
+                      + "the account (secret-mcp status) and that it may use the API."
+                    : $"Secret Server's session expired during {call.Operation}; it was not repeated because it "
+                      + "changes the secret's state. Try again.");
+            }
+
+            SecretServerHttp.EnsureApiAnswer(response, body, http.BaseAddress);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogRequestFailed(_logger, call.Operation, status);
+                throw MapError(status, SecretServerHttp.Parse(body, SecretServerJsonContext.Default.ErrorWire), call);
+            }
+
+            return new ApiAnswer(body, response.Content.Headers.ContentType?.MediaType);
         }
     }
 
-    private static async Task<bool> IsStaleSessionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            return true;
-        }
-
-        if (response.StatusCode != HttpStatusCode.Forbidden)
-        {
-            return false;
-        }
-
-        // Any other 403 is a real refusal, not an expired session.
-        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return Parse(body, SecretServerJsonContext.Default.ErrorWire)?.Message == StaleTokenMessage;
-    }
-
-    private void EnsureSuccess(HttpResponseMessage response, byte[] body, string what, string? field)
-    {
-        if (LooksLikeHtml(response, body))
-        {
-            throw new SecretServerUnavailableException(HtmlAnswerMessage(_httpFactory.CreateClient(HttpClientName).BaseAddress));
-        }
-
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        var status = (int)response.StatusCode;
-        LogRequestFailed(_logger, status);
-        var error = Parse(body, SecretServerJsonContext.Default.ErrorWire);
-        switch (error?.ErrorCode)
-        {
-            case "API_AccessDenied":
-                throw new SecretNotFoundException(
-                    $"{what} was not found, or this account may not read it. Check the id or path "
-                    + "(search_secrets lists what you can use).");
-            case "API_ValidateSecretAccessCommentRequired":
-                throw new SecretRequiresCommentException(
-                    $"{what} requires a comment when viewed: call again with a reason.");
-            case "API_FieldNotFound":
-                throw new FieldNotFoundException($"{what} has no field '{field}'.");
-            case { } code when code.StartsWith("API_ValidateSecretAccess", StringComparison.Ordinal)
-                && code.Contains("Approval", StringComparison.OrdinalIgnoreCase):
-                // Secret Server's code for this is not documented; the dev vault's is invented to match.
-                throw new SecretRequiresApprovalException(
-                    $"{what} requires approval in Secret Server before it can be read (Secret Server's own "
-                    + "access-request workflow).");
-        }
-
-        if (status is 401 or 403)
-        {
-            throw new NotSignedInException(
-                "Secret Server refused the session even after signing in again; ask the user to run "
-                + "'secret-mcp login' or check the account's permissions.");
-        }
-
-        throw new SecretServerUnavailableException(
-            status >= 500 || status is 408 or 429
-                ? $"Secret Server is unavailable (HTTP {status}); try again in a moment."
-                : $"Secret Server answered HTTP {status} for {what}.");
-    }
-
-    private static T? Parse<T>(byte[] body, JsonTypeInfo<T> type)
+    private async Task<T> SendForJsonAsync<T>(
+        ApiCall call, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        try
-        {
-            return body.Length == 0 ? null : JsonSerializer.Deserialize(body, type);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        var answer = await SendAsync(call, cancellationToken).ConfigureAwait(false);
+        return SecretServerHttp.Parse(answer.Body, type)
+            ?? throw new SecretServerUnavailableException(
+                $"Secret Server answered {call.Operation} with something that is not the expected JSON.")
+            {
+                UnexpectedAnswer = true,
+            };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Secret Server refused the session (HTTP {Status}); signing in again and retrying once")]
-    private static partial void LogStaleSession(ILogger logger, int status);
+    /// <summary>
+    /// Secret Server's refusals as a small set of exceptions. Observed error codes are matched
+    /// exactly; for the ones the reference could not pin down (approval, check-out) the client
+    /// looks for the word, so an unknown sibling of a known code still lands in the right place.
+    /// </summary>
+    private static SecretServerException MapError(int status, ErrorWire? error, ApiCall call)
+    {
+        var code = error?.ErrorCode ?? "";
+        var what = call.Subject;
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Secret Server request failed with HTTP {Status}")]
-    private static partial void LogRequestFailed(ILogger logger, int status);
+        if (code.Contains("CommentRequired", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SecretRequiresCommentException(
+                $"{what} requires a reason when viewed: call again with reason (it is recorded in Secret Server's "
+                + "audit log).");
+        }
+
+        if (code.Contains("Approval", StringComparison.OrdinalIgnoreCase)
+            || code.Contains("AccessRequest", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SecretRequiresApprovalException(ApprovalMessage(what));
+        }
+
+        if (code.Contains("CheckedOut", StringComparison.OrdinalIgnoreCase)
+            || code.Contains("CheckOut", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SecretCheckedOutException(
+                $"{what} is checked out by another user; wait until it is checked in, then try again.");
+        }
+
+        if (call.Field is not null && code.Contains("Field", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FieldNotFoundException($"{what} has no field '{call.Field}'.");
+        }
+
+        if (code == "API_AccessDenied" || status == 404)
+        {
+            return new SecretNotFoundException(NotFoundMessage(what));
+        }
+
+        if (code.Contains("AccessDenied", StringComparison.OrdinalIgnoreCase) || status == 403)
+        {
+            return new SecretAccessDeniedException($"This account may not access {what} ({SafeCode(code, status)}).");
+        }
+
+        if (status == 401)
+        {
+            return new NotSignedInException("Secret Server refused the session; ask the user to sign in again.");
+        }
+
+        return status is 408 or 429 or >= 500
+            ? new SecretServerUnavailableException(
+                $"Secret Server is unavailable (HTTP {status}) and stayed so after retrying; try again in a moment.")
+            : new SecretServerUnavailableException(
+                $"Secret Server refused {call.Operation} for {what} ({SafeCode(code, status)}).")
+            {
+                UnexpectedAnswer = true,
+            };
+    }
+
+    internal static string ApprovalMessage(string what) =>
+        $"{what} requires approval: request access to it in Secret Server (the secret's page, Request Access) "
+        + "and try again once the request is approved.";
+
+    /// <summary>An error code is quoted only when it looks like one; the server's free text never is.</summary>
+    private static string SafeCode(string code, int status) =>
+        SafeCodePattern().IsMatch(code) ? $"HTTP {status}, {code}" : $"HTTP {status}";
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
+    private static partial Regex SafeCodePattern();
+
+    /// <summary>One API call: what it is for messages, and whether it may be replayed.</summary>
+    private sealed record ApiCall(HttpMethod Method, string Uri, string Operation, string Subject, bool IsRead)
+    {
+        public RestrictedArgsWire? Body { get; init; }
+
+        /// <summary>Any other request body, already serialized (the workflow writes).</summary>
+        public byte[]? Json { get; init; }
+
+        public string? Field { get; init; }
+
+        public static ApiCall Get(string uri, string operation, string subject) =>
+            new(HttpMethod.Get, uri, operation, subject, IsRead: true);
+    }
+
+    private sealed record ApiAnswer(byte[] Body, string? MediaType);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Secret Server refused the session (HTTP {Status}) during {Operation}; signing in again and retrying once")]
+    private static partial void LogStaleSession(ILogger logger, int status, string operation);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Secret Server answered {Operation} with HTTP {Status}")]
+    private static partial void LogRequestFailed(ILogger logger, string operation, int status);
 }

@@ -6,7 +6,23 @@ namespace SecretMcp.Shells;
 /// </summary>
 public static class HelperCommand
 {
-    public static IReadOnlyList<string> Redeem(string ticket) => [.. Self(), "redeem", ticket];
+    /// <summary>
+    /// The redeem argv for one form of a snippet. The variable and the form only shape redeem's one
+    /// error line ("DB_PASSWORD is unset", "the command was not run"); the ticket alone decides what
+    /// is delivered. The ticket comes last and starts with "smt1.", so it can never be read as an option.
+    /// </summary>
+    public static IReadOnlyList<string> Redeem(IReadOnlyList<string> self, string variable, string ticket, bool inline)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        if (ticket.Length == 0 || !ticket.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            throw new ArgumentException("A ticket holds only ASCII letters, digits, '.', '-' and '_'.", nameof(ticket));
+        }
+
+        return inline
+            ? [.. self, "redeem", "--variable=" + variable, "--inline", ticket]
+            : [.. self, "redeem", "--variable=" + variable, ticket];
+    }
 
     /// <summary>The argv prefix that starts this tool again.</summary>
     public static IReadOnlyList<string> Self()

@@ -6,6 +6,7 @@ namespace SecretMcp.Shells;
 /// Snippets for POSIX-family shells (bash, zsh, dash). The recipe is in
 /// shared/reference/shells.md section 1: capture the helper's output with a sentinel so trailing
 /// newlines survive, test the capture's status, and never use set -e or exit in the user's shell.
+/// The helper (redeem) prints the one error line itself, so the snippets add none of their own.
 /// </summary>
 public static class PosixSnippets
 {
@@ -15,29 +16,27 @@ public static class PosixSnippets
         "echo \"secret-mcp: shell tracing (set -x) is on and would print the secret; run 'set +x' first\" >&2";
 
     /// <summary>
-    /// Sets <paramref name="variable"/> to the helper's exact stdout. On failure prints one line,
-    /// leaves the variable unset and returns non-zero. The leading space keeps the line out of
-    /// history where the shell honours ignorespace.
+    /// Sets <paramref name="variable"/> to the helper's exact stdout. On failure leaves the variable
+    /// unset and returns non-zero. The leading space keeps the line out of history where the shell
+    /// honours ignorespace. No '!', '#' or newline: safe from history expansion and zsh comments.
     /// </summary>
     public static string Export(string variable, IReadOnlyList<string> helper)
     {
         var capture = Capture(helper);
-        return $" case $- in *x*) {TracingRefusal}; false;; *) if {Temp}=$({capture} && printf x); then "
-            + $"export {variable}=\"${{{Temp}%x}}\"; unset -v {Temp}; else "
-            + $"echo \"secret-mcp: could not fetch the secret (exit $?); {variable} is unset\" >&2; "
-            + $"unset -v {Temp} {variable}; false; fi;; esac";
+        return $" case $- in *x*) {TracingRefusal}; unset -v {variable}; false;; "
+            + $"*) if {Temp}=$({capture} && printf x); then export {variable}=\"${{{Temp}%x}}\"; unset -v {Temp}; "
+            + $"else unset -v {Temp} {variable}; false; fi;; esac";
     }
 
     /// <summary>
     /// Runs one command (on its own line, so a trailing '&amp;' or comment still parses) in a subshell
     /// that has the variable; the caller's shell never sees it. The command does not run when the
-    /// secret cannot be fetched.
+    /// secret cannot be fetched, and the subshell ends with redeem's exit code.
     /// </summary>
     public static string Inline(string variable, IReadOnlyList<string> helper, string command)
     {
         var capture = Capture(helper);
-        return $" ( case $- in *x*) {TracingRefusal}; exit 1;; esac; {Temp}=$({capture} && printf x) || "
-            + $"{{ echo \"secret-mcp: could not fetch the secret (exit $?); the command was not run\" >&2; exit 1; }}; "
+        return $" ( case $- in *x*) {TracingRefusal}; exit 1;; esac; {Temp}=$({capture} && printf x) || exit; "
             + $"{variable}=\"${{{Temp}%x}}\"; export {variable}; unset -v {Temp}\n{command}\n)";
     }
 
@@ -51,21 +50,7 @@ public static class PosixSnippets
         return "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
-    private static string Capture(IReadOnlyList<string> helper)
-    {
-        var builder = new StringBuilder();
-        foreach (var argument in helper)
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append(' ');
-            }
-
-            builder.Append(Quote(argument));
-        }
-
-        return builder.ToString();
-    }
+    private static string Capture(IReadOnlyList<string> helper) => ShellArguments.Join(helper, Quote);
 }
 
 internal static class ShellArguments
@@ -79,5 +64,21 @@ internal static class ShellArguments
                 "A path or argument of the secret-mcp command holds a line break or NUL; install the tool elsewhere.",
                 nameof(argument));
         }
+    }
+
+    public static string Join(IReadOnlyList<string> arguments, Func<string, string> quote, string separator = " ")
+    {
+        var builder = new StringBuilder();
+        foreach (var argument in arguments)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(separator);
+            }
+
+            builder.Append(quote(argument));
+        }
+
+        return builder.ToString();
     }
 }

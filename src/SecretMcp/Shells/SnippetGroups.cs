@@ -6,8 +6,10 @@ namespace SecretMcp.Shells;
 /// </summary>
 public static class SnippetGroups
 {
+    /// <param name="self">The argv that starts this tool (<see cref="HelperCommand.Self"/>).</param>
+    /// <param name="items">Each variable with its own ticket.</param>
     public static SnippetSet ForVariables(
-        ShellKind shell, IReadOnlyList<(string Variable, IReadOnlyList<string> Helper)> items)
+        ShellKind shell, IReadOnlyList<string> self, IReadOnlyList<(string Variable, string Ticket)> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -15,7 +17,7 @@ public static class SnippetGroups
             throw new ArgumentException("A group needs at least one variable.", nameof(items));
         }
 
-        var sets = items.Select(i => SnippetFactory.ForVariable(shell, i.Variable, i.Helper)).ToList();
+        var sets = items.Select(i => SnippetFactory.ForVariable(shell, i.Variable, self, i.Ticket)).ToList();
         return sets.Count == 1 ? sets[0] : new SnippetSet(Export(shell, items, sets), Inline(sets));
     }
 
@@ -24,7 +26,7 @@ public static class SnippetGroups
     /// is unset again, so a command never runs with half of its settings.
     /// </summary>
     private static string Export(
-        ShellKind shell, IReadOnlyList<(string Variable, IReadOnlyList<string> Helper)> items, List<SnippetSet> sets)
+        ShellKind shell, IReadOnlyList<(string Variable, string Ticket)> items, List<SnippetSet> sets)
     {
         var names = string.Join(' ', items.Select(i => i.Variable));
         if (shell is ShellKind.Bash or ShellKind.Zsh or ShellKind.Sh)
@@ -33,7 +35,7 @@ public static class SnippetGroups
                 + $" || {{ unset -v {names}; echo \"secret-mcp: none of {names} is set\" >&2; false; }}";
         }
 
-        // TODO(#3): an all-or-nothing group form for fish, pwsh and cmd. Until then each line sets one
+        // TODO(#7): an all-or-nothing group form for fish, pwsh and cmd. Until then each line sets one
         // variable and fails loudly on its own, so a failure is still never silent.
         return string.Join('\n', sets.Select(s => s.Export));
     }

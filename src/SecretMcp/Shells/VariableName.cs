@@ -8,26 +8,42 @@ public static class VariableName
 {
     public const int MaxLength = 128;
 
-    // Names whose change alters how the shell or the programs it starts behave. Compared
-    // case-insensitively, because Windows treats Path and PATH as one variable.
+    // Names whose change alters how a shell or the programs it starts behave (shells.md section 5).
+    // Compared case-insensitively, because Windows treats Path and PATH as one variable.
     private static readonly HashSet<string> s_denied = new(StringComparer.OrdinalIgnoreCase)
     {
-        "PATH", "HOME", "IFS", "ENV", "BASH_ENV", "CDPATH", "SHELL", "SHELLOPTS", "BASHOPTS", "USER", "LOGNAME",
-        "PS1", "PS2", "PS3", "PS4", "PROMPT_COMMAND", "RANDOM", "SECONDS", "LINENO", "PWD", "OLDPWD", "TERM",
-        "TMPDIR", "EDITOR", "PAGER", "GLOBIGNORE", "POSIXLY_CORRECT", "PYTHONPATH", "NODE_OPTIONS",
+        // Any shell, and the programs it starts.
+        "_", "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "PWD", "OLDPWD", "TMPDIR", "EDITOR", "VISUAL",
+        "PAGER", "LANG", "LANGUAGE", "TZ", "MAIL", "MAILPATH", "MAILCHECK", "PYTHONPATH", "PYTHONSTARTUP",
+        "PYTHONHOME", "PERL5LIB", "PERL5OPT", "RUBYOPT", "NODE_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+        // POSIX shells, bash and zsh.
+        "IFS", "ENV", "CDPATH", "FPATH", "MANPATH", "SHELLOPTS", "BASHOPTS", "PS1", "PS2", "PS3", "PS4",
+        "PROMPT", "PROMPT2", "PROMPT3", "PROMPT4", "RPROMPT", "RPS1", "RPS2", "SPROMPT", "PROMPT_COMMAND",
+        "RANDOM", "SRANDOM", "SECONDS", "LINENO", "EPOCHSECONDS", "EPOCHREALTIME", "OPTIND", "OPTARG", "REPLY",
+        "PPID", "UID", "EUID", "GROUPS", "SHLVL", "TMOUT", "GLOBIGNORE", "POSIXLY_CORRECT", "INPUTRC",
+        "FCEDIT", "FUNCNAME", "PIPESTATUS", "DIRSTACK", "HOSTNAME", "HOSTTYPE", "MACHTYPE", "OSTYPE",
+        "COLUMNS", "LINES", "ZDOTDIR", "USERNAME", "ARGC", "SAVEHIST", "KEYTIMEOUT", "WORDCHARS", "NULLCMD",
+        "READNULLCMD", "TIMEFMT", "TMPPREFIX", "WATCH", "ERRNO", "SIGNALS",
+        // cmd and Windows: setting one shadows a dynamic value or changes how programs are found.
         "ERRORLEVEL", "CD", "DATE", "TIME", "CMDCMDLINE", "CMDEXTVERSION", "COMSPEC", "PATHEXT", "SYSTEMROOT",
-        "WINDIR", "TEMP", "TMP", "PSMODULEPATH", "USERPROFILE",
+        "SYSTEMDRIVE", "WINDIR", "TEMP", "TMP", "USERPROFILE", "APPDATA", "LOCALAPPDATA", "PROGRAMFILES",
+        "PROGRAMDATA", "HIGHESTNUMANODENUMBER", "__COMPAT_LAYER",
+        // PowerShell.
+        "PSMODULEPATH", "PSEXECUTIONPOLICYPREFERENCE", "__PSLOCKDOWNPOLICY",
     };
 
     private static readonly string[] s_deniedPrefixes =
-        ["LD_", "DYLD_", "BASH_", "BASH_FUNC_", "ZSH_", "FISH_", "LC_", "HIST", "DOTNET_", "COMPlus_", "SECRET_MCP"];
+    [
+        "LD_", "DYLD_", "BASH_", "ZSH_", "FISH_", "LC_", "HIST", "COMP_", "READLINE_", "DOTNET_", "COMPLUS_",
+        "CORECLR_", "POWERSHELL_", "SECRET_MCP",
+    ];
 
     /// <summary>Null when the name is usable; otherwise the reason, written for the model.</summary>
     public static string? Validate(string? name)
     {
         if (string.IsNullOrEmpty(name))
         {
-            return "the variable name is empty; use letters, digits and underscores, such as DB_PASSWORD";
+            return "the variable name is empty; use upper-case letters, digits and underscores, such as DB_PASSWORD";
         }
 
         if (name.Length > MaxLength)
@@ -36,23 +52,29 @@ public static class VariableName
         }
 
         // A plain ASCII loop: no regex, so no case folding (the Kelvin sign) and no '$' before a final
-        // newline can slip a look-alike or a line break through.
+        // newline can slip a look-alike or a line break through. Upper case only: lower-case names
+        // collide with shell specials such as zsh's 'path' (tied to PATH) and fish's read-only 'status'.
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            var isLetter = c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or '_';
+            var isLetter = c is >= 'A' and <= 'Z' or '_';
             var isDigit = c is >= '0' and <= '9';
             if (!isLetter && !(isDigit && i > 0))
             {
-                return $"the variable name '{Printable(name)}' is not allowed: it must match [A-Za-z_][A-Za-z0-9_]* "
-                    + "(ASCII letters, digits and underscores, not starting with a digit)";
+                var hint = name.All(char.IsAscii) && name.ToUpperInvariant() != name
+                    && Validate(name.ToUpperInvariant()) is null
+                        ? $"; did you mean {name.ToUpperInvariant()}?"
+                        : "";
+                return $"the variable name '{Printable(name)}' is not allowed: it must match [A-Z_][A-Z0-9_]* "
+                    + "(upper-case ASCII letters, digits and underscores, not starting with a digit; lower-case "
+                    + $"names collide with shell variables such as zsh's 'path' and fish's 'status'){hint}";
             }
         }
 
         if (s_denied.Contains(name))
         {
             return $"the variable name '{name}' is reserved: setting it would change how the shell or its programs "
-                + "behave; choose another name, such as APP_" + name.ToUpperInvariant();
+                + "behave; choose another name, such as APP" + (name.StartsWith('_') ? "" : "_") + name;
         }
 
         foreach (var prefix in s_deniedPrefixes)

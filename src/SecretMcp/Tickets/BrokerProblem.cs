@@ -22,6 +22,7 @@ public sealed class BrokerProblem
 public static class BrokerProblemCodes
 {
     public const string TicketMissing = "ticket_missing";
+    public const string RequestInvalid = "request_invalid";
     public const string TicketUnknown = "ticket_unknown";
     public const string TicketExpired = "ticket_expired";
     public const string TicketUsed = "ticket_used";
@@ -30,6 +31,7 @@ public static class BrokerProblemCodes
     public const string NotSignedIn = "not_signed_in";
     public const string ValueNotRepresentable = "value_not_representable";
     public const string SecretServerUnavailable = "secret_server_unavailable";
+    public const string SecretServerMisconfigured = "secret_server_misconfigured";
     public const string SecretNotFound = "secret_not_found";
 }
 

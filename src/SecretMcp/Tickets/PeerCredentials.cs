@@ -32,18 +32,36 @@ public static partial class PeerCredentials
         return null;
     }
 
-    public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();
-
-    /// <summary>True when the peer runs as this process's user, or the platform checks access another way.</summary>
-    public static bool IsSameUser(Socket? socket)
+    /// <summary>The peer's pid at connect time on Linux, for the log only: access is decided on the uid.</summary>
+    public static int? PeerPid(Socket socket)
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
-            // TODO(#6): check the peer through SIO_AF_UNIX_GETPEERPID; the folder's ACL guards it until then.
-            return true;
+            return null;
         }
 
-        return socket is not null && PeerUid(socket) is { } uid && uid == GetEuid();
+        Span<byte> credentials = stackalloc byte[12];
+        var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, credentials);
+        return length < 12 ? null : MemoryMarshal.Read<int>(credentials);
+    }
+
+    public static uint CurrentUid() => OperatingSystem.IsWindows() ? 0 : GetEuid();
+
+    /// <summary>True when the peer runs as this process's user; false when that cannot be told.</summary>
+    public static bool IsSameUser(Socket? socket)
+    {
+        if (socket is null)
+        {
+            return false;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            // Not run in CI (Linux): compiled on every build; the folder's ACL is the first wall.
+            return WindowsPeer.IsSameUser(socket);
+        }
+
+        return PeerUid(socket) is { } uid && uid == GetEuid();
     }
 
     [LibraryImport("libc", EntryPoint = "geteuid")]

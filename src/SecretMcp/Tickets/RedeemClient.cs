@@ -14,6 +14,7 @@ namespace SecretMcp.Tickets;
 public static class RedeemClient
 {
     private const int MaxResponseBytes = 1024 * 1024;
+    private const int MaxConnectAttempts = 300;
 
     public static async Task<RedeemResult> RedeemAsync(string ticket, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -34,12 +35,14 @@ public static class RedeemClient
         timeoutSource.CancelAfter(timeout);
         try
         {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), timeoutSource.Token).ConfigureAwait(false);
+            using var socket = await ConnectAsync(socketPath, timeoutSource.Token).ConfigureAwait(false);
 
+            var codePage = ConsoleCodePage.OfThisProcess() is { } number
+                ? $"{ConsoleCodePage.Header}: {number.ToString(CultureInfo.InvariantCulture)}\r\n"
+                : "";
             var request = Encoding.ASCII.GetBytes(
                 "POST /v1/redeem HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ticket
-                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                + "\r\n" + codePage + "Content-Length: 0\r\nConnection: close\r\n\r\n");
             await socket.SendAsync(request, SocketFlags.None, timeoutSource.Token).ConfigureAwait(false);
 
             var response = await ReadToEndAsync(socket, timeoutSource.Token).ConfigureAwait(false);
@@ -54,6 +57,35 @@ public static class RedeemClient
         {
             return RedeemResult.Failure(RedeemFailure.Ticket,
                 $"cannot reach the secret-mcp server that issued this ticket ({e.SocketErrorCode}); ask for a new one");
+        }
+    }
+
+    /// <summary>
+    /// Connects, waiting out a full accept queue: on a Unix socket that answers EAGAIN at once
+    /// instead of queueing the caller, which happens when many agent commands redeem together.
+    /// </summary>
+    private static async Task<Socket> ConnectAsync(string socketPath, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                var endpoint = new UnixDomainSocketEndPoint(socketPath);
+                await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TryAgain or SocketError.WouldBlock
+                && attempt < MaxConnectAttempts)
+            {
+                socket.Dispose();
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
     }
 
@@ -125,7 +157,7 @@ public static class RedeemClient
         var failure = problem?.Code switch
         {
             BrokerProblemCodes.AccessDenied or BrokerProblemCodes.SecretNotFound => RedeemFailure.AccessDenied,
-            BrokerProblemCodes.NotSignedIn => RedeemFailure.NotSignedIn,
+            BrokerProblemCodes.NotSignedIn or BrokerProblemCodes.SecretServerMisconfigured => RedeemFailure.NotSignedIn,
             BrokerProblemCodes.SecretServerUnavailable => RedeemFailure.Unavailable,
             _ => RedeemFailure.Ticket,
         };

@@ -45,11 +45,7 @@ public static class RuntimeFolder
         return Path.Combine(home, ".local", "state", "secret-mcp", "run");
     }
 
-    /// <summary>
-    /// Creates the folder as 0700 and forces the mode every time: CreateDirectory leaves an existing
-    /// folder's mode alone, and chmod fails on a folder someone else owns, which is exactly the case
-    /// where the folder must not be trusted.
-    /// </summary>
+    /// <summary>Creates the folder private to this user (<see cref="PrivateFolder"/>), or refuses to start.</summary>
     public static string EnsurePrivate(string folder)
     {
         if (folder.Length > MaxFolderLength)
@@ -59,18 +55,9 @@ public static class RuntimeFolder
                 + $"Set {OverrideVariable} to a shorter folder.");
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            // TODO(#6): restrict the folder's ACL to the current user on Windows.
-            Directory.CreateDirectory(folder);
-            return folder;
-        }
-
-        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         try
         {
-            Directory.CreateDirectory(folder, ownerOnly);
-            File.SetUnixFileMode(folder, ownerOnly);
+            PrivateFolder.Ensure(folder);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

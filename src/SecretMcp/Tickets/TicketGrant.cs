@@ -2,7 +2,10 @@ using SecretMcp.Shells;
 
 namespace SecretMcp.Tickets;
 
-/// <summary>What a ticket allows: one field of one secret, into one variable, in one shell.</summary>
+/// <summary>
+/// What a ticket allows: one field of one secret, into one variable, in one shell. The reason (and
+/// ticket number) go to Secret Server as the access comment when the field is read at redemption.
+/// </summary>
 public sealed record TicketGrant(
     int SecretId,
     string SecretLabel,
@@ -10,7 +13,8 @@ public sealed record TicketGrant(
     string Variable,
     ShellKind Shell,
     string SessionId,
-    string? Reason);
+    string? Reason,
+    string? TicketNumber = null);
 
 public enum TicketState
 {

@@ -13,18 +13,34 @@ public sealed class TicketStore
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(15);
     public const int MaxUses = 10;
 
+    /// <summary>
+    /// Tickets one MCP session may hold unredeemed at once by default: enough for any real task, few
+    /// enough that a looping agent cannot fill the broker's memory.
+    /// </summary>
+    public const int DefaultMaxOutstandingPerSession = 32;
+
+    /// <summary>The highest cap a setting may choose.</summary>
+    public const int UpperMaxOutstandingPerSession = 1000;
+
     /// <summary>How long a finished ticket is remembered, so a late redeem hears "used", not "unknown".</summary>
     private static readonly TimeSpan s_retention = TimeSpan.FromMinutes(30);
 
     private readonly ConcurrentDictionary<string, TicketEntry> _byHash = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TicketEntry> _byId = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly Lock _mintGate = new();
 
-    public TicketStore(BrokerInstance instance, TimeProvider time)
+    public TicketStore(
+        BrokerInstance instance, TimeProvider time, int maxOutstandingPerSession = DefaultMaxOutstandingPerSession)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOutstandingPerSession, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxOutstandingPerSession, UpperMaxOutstandingPerSession);
         Instance = instance;
         _time = time;
+        MaxOutstandingPerSession = maxOutstandingPerSession;
     }
+
+    public int MaxOutstandingPerSession { get; }
 
     public BrokerInstance Instance { get; }
 
@@ -41,14 +57,26 @@ public sealed class TicketStore
             throw new ArgumentOutOfRangeException(nameof(uses), $"A ticket allows 1 to {MaxUses} uses.");
         }
 
-        Sweep();
+        lock (_mintGate)
+        {
+            Sweep();
 
-        var ticket = TicketFormat.Mint(Instance.Id);
-        var hash = TicketFormat.Hash(ticket);
-        var entry = new TicketEntry(NewTicketId(), hash, grant, _time.GetUtcNow() + ttl, uses);
-        _byHash[Convert.ToHexString(hash)] = entry;
-        _byId[entry.Id] = entry;
-        return new MintedTicket(ticket, entry);
+            var now = _time.GetUtcNow();
+            if (_byId.Values.Count(e => e.Grant.SessionId == grant.SessionId && e.GetState(now) == TicketState.Waiting)
+                >= MaxOutstandingPerSession)
+            {
+                throw new TicketLimitException(
+                    $"This session already holds {MaxOutstandingPerSession} unused tickets. Run the snippets you "
+                    + "have, or call cleanup to revoke them, before asking for more.");
+            }
+
+            var ticket = TicketFormat.Mint(Instance.Id);
+            var hash = TicketFormat.Hash(ticket);
+            var entry = new TicketEntry(NewTicketId(), hash, grant, now + ttl, uses);
+            _byHash[Convert.ToHexString(hash)] = entry;
+            _byId[entry.Id] = entry;
+            return new MintedTicket(ticket, entry);
+        }
     }
 
     /// <summary>
@@ -77,8 +105,8 @@ public sealed class TicketStore
     public IEnumerable<TicketEntry> ForSession(string sessionId) =>
         _byId.Values.Where(e => e.Grant.SessionId == sessionId);
 
-    /// <summary>Revokes every ticket; used when serve stops.</summary>
-    public int RevokeAll() => _byId.Values.Count(e => e.Revoke());
+    /// <summary>Revokes every ticket (when serve stops); returns those that could still have been redeemed.</summary>
+    public IReadOnlyList<TicketEntry> RevokeAll() => _byId.Values.Where(e => e.Revoke()).ToList();
 
     public int Outstanding => _byId.Values.Count(e => e.GetState(_time.GetUtcNow()) == TicketState.Waiting);
 
@@ -102,6 +130,9 @@ public sealed class TicketStore
 }
 
 public sealed record MintedTicket(string Ticket, TicketEntry Entry);
+
+/// <summary>Minting was refused by a limit; the message is written for the agent.</summary>
+public sealed class TicketLimitException(string message) : Exception(message);
 
 public sealed class TicketEntry
 {

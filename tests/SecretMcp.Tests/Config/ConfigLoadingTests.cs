@@ -1,6 +1,8 @@
 using System.Collections;
+using SecretMcp.Auth;
 using SecretMcp.Config;
 using SecretMcp.Policy;
+using SecretMcp.SecretServer;
 using SecretMcp.Shells;
 
 namespace SecretMcp.Tests.Config;
@@ -44,7 +46,7 @@ public sealed class ConfigLoadingTests : IDisposable
             {
               "$schema": "./config.schema.json",
               "secretServer": { "baseUrl": "https://ss.example.com/SecretServer", "timeoutSeconds": 45, },
-              "auth": { "provider": "password", "username": "jdoe", "scopes": ["a", "b"], "allowFileCache": false,
+              "auth": { "provider": "password", "username": "jdoe", "scopes": ["a", "b"], "tokenCache": "file",
                         "clientId": "6f1c2d9e-3a4b-4c5d-8e9f-0a1b2c3d4e5f" },
               /* block comment */
               "policy": {
@@ -70,8 +72,10 @@ public sealed class ConfigLoadingTests : IDisposable
 
         settings.SecretServer.BaseUrl.Should().Be(new Uri("https://ss.example.com/SecretServer"));
         settings.SecretServer.Timeout.Should().Be(TimeSpan.FromSeconds(45));
-        settings.Auth.Should().Match<AuthSettings>(a => a.Provider == "password" && a.Username == "jdoe"
-            && a.AllowFileCache == false && a.Scopes.Count == 2);
+        var auth = AuthSettings.Read(settings.Lookup);
+        auth.Should().Match<AuthSettings>(a => a.Provider == SessionProviderKind.Password
+            && a.Username == "jdoe" && a.TokenCache == TokenCacheMode.File && a.Scopes.Count == 2
+            && a.SecretServerBaseUrl == new Uri("https://ss.example.com/SecretServer/"));
         settings.Tickets.Should().Be(new TicketLimits(TimeSpan.FromSeconds(60), 2));
         settings.Audit.Path.Should().Be("/var/log/secret-mcp.jsonl");
 
@@ -120,6 +124,41 @@ public sealed class ConfigLoadingTests : IDisposable
         settings.Policy.Rules[0].Action.Should().Be(RuleAction.Deny);
         settings.Configuration["auth:somethingonlythesignincodereads"].Should().Be("x", "other code may read its own keys");
         settings.Configuration["PASSWORD"].Should().BeNull();
+    }
+
+    [Fact]
+    public void The_transport_and_the_ticket_cap_read_the_file_with_environment_overrides()
+    {
+        var settings = Load(
+            """
+            {
+              "secretServer": { "baseUrl": "https://file.example.com/SecretServer", "timeoutSeconds": 12,
+                                "maxRetries": 0, "proxy": "none", "noProxy": ".corp" },
+              "tickets": { "maxOutstandingPerSession": 400 },
+            }
+            """,
+            new() { ["SECRET_MCP__SecretServer__TotalTimeoutSeconds"] = "40" });
+
+        var transport = SecretServerOptions.FromEnvironment(settings.LookupVariable)!;
+        transport.BaseUri.Should().Be(new Uri("https://file.example.com/SecretServer/"));
+        transport.AttemptTimeout.Should().Be(TimeSpan.FromSeconds(12));
+        transport.TotalTimeout.Should().Be(TimeSpan.FromSeconds(40), "the environment wins over the file");
+        transport.MaxRetries.Should().Be(0);
+        transport.DirectConnection.Should().BeTrue();
+        transport.NoProxy.Should().Be(".corp");
+        settings.Lookup("Tickets:MaxOutstandingPerSession").Should().Be("400");
+    }
+
+    [Theory]
+    [InlineData("""{ "tickets": { "maxOutstandingPerSession": 0 } }""", "tickets.maxOutstandingPerSession")]
+    [InlineData("""{ "auth": { "provider": "kerberos" } }""", "auth.provider")]
+    [InlineData("""{ "auth": { "tokenCache": "disk" } }""", "auth.tokenCache")]
+    [InlineData("""{ "secretServer": { "maxRetries": 11 } }""", "secretServer.maxRetries")]
+    public void Keys_read_by_sign_in_and_transport_are_checked_in_the_file(string file, string key)
+    {
+        var act = () => Load(file, []);
+
+        act.Should().Throw<ConfigException>().Which.Message.Should().Contain(key);
     }
 
     [Fact]

@@ -43,4 +43,27 @@ public sealed class SecretReferenceTests
 
         error.Should().NotBeEmpty();
     }
+
+    [Theory]
+    [InlineData("prod", true)]
+    [InlineData("/prod", true)]
+    [InlineData("db/prod", false)]
+    [InlineData("42", false)]
+    public void A_single_segment_is_a_bare_name_looked_up_by_search(string text, bool bare)
+    {
+        SecretReference.TryParse(text, out var reference, out _).Should().BeTrue();
+
+        reference.IsBareName.Should().Be(bare);
+    }
+
+    [Theory]
+    [InlineData(null, "\\")]
+    [InlineData("", "\\")]
+    [InlineData("\\", "\\")]
+    [InlineData("\\Infra\\db", "\\Infra\\db")]
+    [InlineData("Infra/db/", "\\Infra\\db")]
+    public void Folder_paths_take_secret_servers_form(string? text, string expected)
+    {
+        SecretReference.NormalizeFolderPath(text).Should().Be(expected);
+    }
 }

@@ -20,7 +20,8 @@ public sealed class PosixSnippetsTests : IDisposable
         Directory.CreateDirectory(_folder);
         _helper = Path.Combine(_folder, "helper");
         File.WriteAllText(_helper,
-            "#!/bin/sh\nif [ \"$1\" = fail ]; then printf 'partial-output\\n'; exit 3; fi\ncat \"$1\"\n");
+            "#!/bin/sh\nif [ \"$1\" = fail ]; then printf 'partial-output\\n'; echo 'helper: failed' >&2; exit 3; fi\n"
+            + "cat \"$1\"\n");
         File.SetUnixFileMode(_helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
@@ -60,7 +61,7 @@ public sealed class PosixSnippetsTests : IDisposable
             "SMT_VALUE=old\n" + snippet + "\necho \"status=$? set=${SMT_VALUE+yes}\"");
 
         stdout.Should().Be("status=1 set=\n");
-        stderr.Should().Be("secret-mcp: could not fetch the secret (exit 3); SMT_VALUE is unset\n");
+        stderr.Should().Be("helper: failed\n", "the helper's own line is the only one: the snippet adds none");
         stdout.Should().NotContain("partial-output");
         code.Should().Be(0);
     }
@@ -96,8 +97,8 @@ public sealed class PosixSnippetsTests : IDisposable
 
         var (_, stdout, stderr) = await RunBashAsync(inline + "\necho \"after=$?\"");
 
-        stdout.Should().Be("after=1\n");
-        stderr.Should().Contain("the command was not run");
+        stdout.Should().Be("after=3\n", "the subshell ends with the helper's exit code");
+        stderr.Should().Be("helper: failed\n");
     }
 
     [Fact]

@@ -6,9 +6,10 @@ public sealed class VariableNameTests
 {
     [Theory]
     [InlineData("DB_PASSWORD")]
-    [InlineData("_x")]
-    [InlineData("a1")]
+    [InlineData("_X")]
+    [InlineData("A1")]
     [InlineData("PGPASSWORD")]
+    [InlineData("GITHUB_TOKEN")]
     public void Plain_ascii_names_are_accepted(string name)
     {
         VariableName.Validate(name).Should().BeNull();
@@ -30,6 +31,10 @@ public sealed class VariableNameTests
     [InlineData("%PATH%")]
     [InlineData("X!Y")]
     [InlineData("ÄPI")]
+    [InlineData("db_password")]
+    [InlineData("path")]
+    [InlineData("status")]
+    [InlineData("Api_Key")]
     public void Names_outside_the_ascii_pattern_are_refused(string name)
     {
         VariableName.Validate(name).Should().NotBeNull();
@@ -37,17 +42,39 @@ public sealed class VariableNameTests
 
     [Theory]
     [InlineData("PATH")]
-    [InlineData("Path")]
     [InlineData("HOME")]
     [InlineData("IFS")]
     [InlineData("BASH_ENV")]
     [InlineData("LD_PRELOAD")]
-    [InlineData("ld_library_path")]
+    [InlineData("LD_LIBRARY_PATH")]
     [InlineData("ERRORLEVEL")]
-    [InlineData("ComSpec")]
+    [InlineData("COMSPEC")]
+    [InlineData("PATHEXT")]
+    [InlineData("TMOUT")]
+    [InlineData("FPATH")]
+    [InlineData("PSMODULEPATH")]
+    [InlineData("_")]
+    [InlineData("HISTFILE")]
+    [InlineData("DOTNET_STARTUP_HOOKS")]
     public void Names_that_change_how_shells_behave_are_refused(string name)
     {
         VariableName.Validate(name).Should().Contain("reserved");
+    }
+
+    [Fact]
+    public void A_lower_case_name_is_refused_with_the_upper_case_spelling_to_use()
+    {
+        VariableName.Validate("db_password").Should().Contain("[A-Z_][A-Z0-9_]*").And.Contain("did you mean DB_PASSWORD?");
+        VariableName.Validate("path").Should().NotContain("did you mean", "PATH is reserved too");
+    }
+
+    [Fact]
+    public void The_deny_list_ignores_case_as_windows_does()
+    {
+        // Lower case never passes the pattern, so the deny-list's case folding is what a future,
+        // laxer pattern would rely on: check it directly through a name that differs only in case.
+        VariableName.Validate("COMSPEC").Should().Contain("reserved", "Windows spells it ComSpec");
+        VariableName.Validate("COMPLUS_X").Should().Contain("reserved prefix");
     }
 
     [Fact]

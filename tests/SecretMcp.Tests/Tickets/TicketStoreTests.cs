@@ -107,7 +107,7 @@ public sealed class TicketStoreTests
         store.Mint(s_grant);
         store.Redeem(used.Ticket);
 
-        store.RevokeAll().Should().Be(2);
+        store.RevokeAll().Should().HaveCount(2);
         store.Outstanding.Should().Be(0);
     }
 
@@ -164,6 +164,26 @@ public sealed class TicketStoreTests
         tooLong.Should().Throw<ArgumentOutOfRangeException>();
         tooMany.Should().Throw<ArgumentOutOfRangeException>();
         store.Mint(s_grant, TicketStore.MaxLifetime, TicketStore.MaxUses).Should().NotBeNull();
+    }
+
+    [Fact]
+    public void A_session_holds_a_bounded_number_of_unused_tickets()
+    {
+        var store = CreateStore();
+        var first = store.Mint(s_grant);
+        for (var i = 1; i < TicketStore.DefaultMaxOutstandingPerSession; i++)
+        {
+            store.Mint(s_grant);
+        }
+
+        var oneMore = () => store.Mint(s_grant);
+
+        oneMore.Should().Throw<TicketLimitException>().WithMessage("*cleanup*");
+        store.Mint(s_grant with { SessionId = "s-other" }).Should().NotBeNull("the cap is per session");
+        store.Redeem(first.Ticket);
+        oneMore.Should().NotThrow("a redeemed ticket no longer counts");
+        _time.Advance(TicketStore.DefaultLifetime);
+        oneMore.Should().NotThrow("nor do expired ones");
     }
 
     private TicketStore CreateStore() => new(BrokerInstance.ForTesting(), _time);
