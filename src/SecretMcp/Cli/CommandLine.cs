@@ -24,6 +24,8 @@ public static class CommandLine
         return root;
     }
 
-    /// <summary>Writes one line to stderr, prefixed so the user can tell who is speaking inside an agent's shell.</summary>
+    /// <summary>
+    /// Writes one line to stderr, prefixed so the user can tell who is speaking inside an agent's shell.
+    /// </summary>
     public static void Fail(string message) => Console.Error.WriteLine("secret-mcp: " + message);
 }

@@ -42,7 +42,8 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var self = HelperCommand.Self();
-        Console.WriteLine($"1. Starting 'secret-mcp serve --dev' as an agent would (stdio MCP, dev vault on 127.0.0.1)");
+        Console.WriteLine(
+            "1. Starting 'secret-mcp serve --dev' as an agent would (stdio MCP, dev vault on 127.0.0.1)");
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "secret-mcp",
@@ -61,14 +62,16 @@ internal static class DemoCommand
             cancellationToken: cancellationToken).ConfigureAwait(false);
         if (result.IsError == true || result.StructuredContent is not { } structured)
         {
-            CommandLine.Fail("the tool refused: " + string.Join(" ", result.Content.OfType<TextContentBlock>().Select(t => t.Text)));
+            var refusal = string.Join(" ", result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+            CommandLine.Fail("the tool refused: " + refusal);
             return ExitCodes.TicketProblem;
         }
 
         var variable = structured.GetProperty("variable").GetString()!;
         var snippet = structured.GetProperty("snippet").GetString()!;
         Console.WriteLine($"2. Asked for '{Secret}' in bash: variable {variable}, ticket "
-            + $"{structured.GetProperty("ticketId").GetString()}, expires {structured.GetProperty("expiresAt").GetString()}");
+            + $"{structured.GetProperty("ticketId").GetString()}, "
+            + $"expires {structured.GetProperty("expiresAt").GetString()}");
         Console.WriteLine("   The snippet the agent sees (a one-time ticket, no value):");
         Console.WriteLine("  " + snippet);
 
@@ -77,11 +80,13 @@ internal static class DemoCommand
         var (code, output, _) = await RunBashAsync(snippet + probe, cancellationToken).ConfigureAwait(false);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var arrivedHash = lines.Length > 1 ? lines[1].Split(' ')[0] : "";
-        Console.WriteLine($"3. Ran it in bash (exit {code}): {variable} holds {(lines.Length > 0 ? lines[0] : "?")} bytes, "
+        var bytes = lines.Length > 0 ? lines[0] : "?";
+        Console.WriteLine($"3. Ran it in bash (exit {code}): {variable} holds {bytes} bytes, "
             + $"sha256 {arrivedHash}");
         Console.WriteLine($"   matches the dev vault's value: {(arrivedHash == expected ? "yes" : "NO")}");
 
-        var (again, _, error) = await RunBashAsync(snippet + $"\nstatus=$?; [ -z \"${{{variable}+set}}\" ] && echo unset; exit $status",
+        var (again, _, error) = await RunBashAsync(
+            snippet + $"\nstatus=$?; [ -z \"${{{variable}+set}}\" ] && echo unset; exit $status",
             cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"4. Ran the same snippet again (a ticket works once): exit {again}");
         foreach (var line in error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -135,7 +140,8 @@ internal static class DemoCommand
         },
     };
 
-    private static async Task<(int Code, string Output, string Error)> RunBashAsync(string script, CancellationToken cancellationToken)
+    private static async Task<(int Code, string Output, string Error)> RunBashAsync(
+        string script, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("bash", ["-c", script])
         {

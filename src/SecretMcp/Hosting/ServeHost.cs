@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -126,7 +127,8 @@ public static partial class ServeHost
         toolJson.TypeInfoResolverChain.Add(ToolJsonContext.Default);
         toolJson.TypeInfoResolverChain.Add(CatalogJsonContext.Default);
         builder.Services
-            .AddMcpServer(mcp => mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
+            .AddMcpServer(mcp =>
+                mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
             .WithRequestFilters(filters => filters.AddCallToolFilter(SignInElicitation.Filter))
             .WithTools<SecretTools>(toolJson)
@@ -190,8 +192,8 @@ public static partial class ServeHost
             return TicketStore.DefaultMaxOutstandingPerSession;
         }
 
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-                out var cap) && cap is >= 1 and <= TicketStore.UpperMaxOutstandingPerSession
+        var parsed = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var cap);
+        return parsed && cap is >= 1 and <= TicketStore.UpperMaxOutstandingPerSession
             ? cap
             : throw new ConfigurationProblemException(
                 $"{Variable} must be a whole number from 1 to {TicketStore.UpperMaxOutstandingPerSession}.");

@@ -11,8 +11,13 @@ public static class StderrLogging
 {
     public const string LevelVariable = "SECRET_MCP_LOG_LEVEL";
 
-    /// <param name="defaultLevel">The level when SECRET_MCP_LOG_LEVEL is not set; commands a person runs use Warning.</param>
-    public static ILoggerFactory CreateFactory(LogLevel defaultLevel = LogLevel.Information) => LoggerFactory.Create(logging =>
+    /// <param name="defaultLevel">
+    /// The level when SECRET_MCP_LOG_LEVEL is not set; commands a person runs use Warning.
+    /// </param>
+    public static ILoggerFactory CreateFactory(LogLevel defaultLevel = LogLevel.Information) =>
+        LoggerFactory.Create(logging => Configure(logging, defaultLevel));
+
+    private static void Configure(ILoggingBuilder logging, LogLevel defaultLevel)
     {
         var level = Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable(LevelVariable), true, out var parsed)
             ? parsed
@@ -41,5 +46,5 @@ public static class StderrLogging
         logging.AddFilter("Microsoft", frameworkFloor);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("ModelContextProtocol", frameworkFloor);
-    });
+    }
 }

@@ -221,7 +221,9 @@ public sealed partial class SecretTools
             return Error($"Unknown shell '{Shorten(shell)}'. Use one of: {string.Join(", ", ShellNames.All)}.");
         }
 
-        var names = variables is { Length: > 0 } ? variables.Distinct(StringComparer.Ordinal).ToList() : [.. _ledger.Variables];
+        var names = variables is { Length: > 0 }
+            ? variables.Distinct(StringComparer.Ordinal).ToList()
+            : [.. _ledger.Variables];
         foreach (var name in names)
         {
             if (VariableName.Validate(name) is { } problem)
@@ -248,7 +250,8 @@ public sealed partial class SecretTools
 
             if (entry.Delivered is { } shape)
             {
-                redeemed.Add(new RedeemedTicket(ticketId, entry.Grant.Variable, shape.Bytes, shape.Lines, shape.TrailingNewline));
+                redeemed.Add(new RedeemedTicket(
+                    ticketId, entry.Grant.Variable, shape.Bytes, shape.Lines, shape.TrailingNewline));
             }
         }
 
