@@ -130,7 +130,9 @@ public static partial class ServeHost
             .AddMcpServer(mcp =>
                 mcp.ServerInfo = new Implementation { Name = "secret-mcp", Version = ToolVersion.Current })
             .WithStdioServerTransport()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(SignInElicitation.Filter))
+            .WithRequestFilters(filters => filters
+                .AddCallToolFilter(ArgumentErrorFilter.Filter)
+                .AddCallToolFilter(SignInElicitation.Filter))
             .WithTools<SecretTools>(toolJson)
             .WithTools<CatalogTools>(toolJson);
 

@@ -257,7 +257,8 @@ public sealed partial class SecretTools
 
         // Unused tickets are revoked first, so nothing can redeem the old value once it is rotated.
         var rotations = await _gate.Rotation.ReleaseAsync(forgotten, cancellationToken).ConfigureAwait(false);
-        var result = new CleanupResult(shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed,
+        var result = new CleanupResult(
+            shellKind.Name(), SnippetFactory.Unset(shellKind, names), names, revoked, redeemed,
             rotations.Count > 0 ? rotations : null);
         LogCleanedUp(_logger, names.Count, revoked.Count);
         _audit.Record(new AuditEvent
@@ -273,13 +274,15 @@ public sealed partial class SecretTools
         text.AppendLine(result.Snippet);
         if (revoked.Count > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Revoked {revoked.Count} unused ticket(s): {string.Join(", ", revoked)}.");
+            text.AppendLine(
+                CultureInfo.InvariantCulture, $"Revoked {revoked.Count} unused ticket(s): {string.Join(", ", revoked)}.");
         }
 
         foreach (var ticket in redeemed)
         {
             text.AppendLine(
-                $"{ticket.Variable} had received {ticket.Bytes} bytes, {ticket.Lines} line(s), "
+                $"{ticket.Variable} (ticket {ticket.TicketId}) had received {ticket.Bytes} bytes, "
+                + $"{ticket.Lines} line(s), "
                 + $"trailing newline: {(ticket.TrailingNewline ? "yes" : "no")}.");
         }
 

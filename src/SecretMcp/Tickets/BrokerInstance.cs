@@ -33,6 +33,12 @@ public sealed class BrokerInstance : IDisposable
         var id = TicketFormat.NewInstanceId();
         var heldLock = new FileStream(
             RuntimeFolder.LockPath(folder, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only like everything else in the folder; the lock holds nothing, but a tidy mode
+            // makes a stray one stand out.
+            File.SetUnixFileMode(heldLock.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         File.Delete(RuntimeFolder.SocketPath(folder, id));
         return new BrokerInstance(id, folder, heldLock);
     }
