@@ -9,35 +9,7 @@ public static class AuditLocation
 {
     public const string OverrideVariable = "SECRET_MCP_STATE_DIR";
 
-    public static string StateFolder()
-    {
-        var custom = Environment.GetEnvironmentVariable(OverrideVariable);
-        if (!string.IsNullOrEmpty(custom))
-        {
-            return Path.GetFullPath(custom);
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            return Path.Combine(
-                Environment.GetFolderPath(
-                    Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
-                "secret-mcp");
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
-        {
-            return Path.Combine(xdg, "secret-mcp");
-        }
-
-        var home = Environment.GetFolderPath(
-            Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
-        if (!Path.IsPathRooted(home))
-        {
-            throw new IOException($"Cannot tell this user's home folder; set {OverrideVariable} to a private folder.");
-        }
-
-        return Path.Combine(home, ".local", "state", "secret-mcp");
-    }
+    public static string StateFolder() =>
+        UserFolders.Resolve(OverrideVariable, "XDG_STATE_HOME", [".local", "state", "secret-mcp"], ["secret-mcp"])
+        ?? throw new IOException($"Cannot tell this user's home folder; set {OverrideVariable} to a private folder.");
 }

@@ -186,19 +186,10 @@ public sealed partial class TokenCacheStore
         }
     }
 
-    private static string DefaultDirectory()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            var local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-            return Path.Combine(local, "secret-mcp");
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        return string.IsNullOrEmpty(xdg) || !Path.IsPathRooted(xdg)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "secret-mcp")
-            : Path.Combine(xdg, "secret-mcp");
-    }
+    private static string DefaultDirectory() =>
+        UserFolders.Resolve(null, "XDG_CACHE_HOME", [".cache", "secret-mcp"], ["secret-mcp"])
+        ?? throw new InvalidOperationException(
+            "Cannot tell this user's home folder; set SECRET_MCP__Auth__CacheDirectory to a private folder.");
 
     private enum Persistence
     {

@@ -12,38 +12,11 @@ public static class RuntimeFolder
     /// <summary>Linux allows 107 bytes in a socket path; leave room for the file name.</summary>
     public const int MaxFolderLength = 80;
 
-    public static string Resolve()
-    {
-        var custom = Environment.GetEnvironmentVariable(OverrideVariable);
-        if (!string.IsNullOrEmpty(custom))
-        {
-            return Path.GetFullPath(custom);
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            return Path.Combine(
-                Environment.GetFolderPath(
-                    Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
-                "secret-mcp", "run");
-        }
-
-        var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg))
-        {
-            return Path.Combine(xdg, "secret-mcp");
-        }
-
-        // DoNotVerify: the default answers "" when the folder does not exist yet.
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
-        if (!Path.IsPathRooted(home))
-        {
-            throw new BrokerStartException(
-                $"Cannot tell this user's home folder; set {OverrideVariable} or XDG_RUNTIME_DIR to a private folder.");
-        }
-
-        return Path.Combine(home, ".local", "state", "secret-mcp", "run");
-    }
+    public static string Resolve() =>
+        UserFolders.Resolve(
+            OverrideVariable, "XDG_RUNTIME_DIR", [".local", "state", "secret-mcp", "run"], ["secret-mcp", "run"])
+        ?? throw new BrokerStartException(
+            $"Cannot tell this user's home folder; set {OverrideVariable} or XDG_RUNTIME_DIR to a private folder.");
 
     /// <summary>Creates the folder private to this user (<see cref="PrivateFolder"/>), or refuses to start.</summary>
     public static string EnsurePrivate(string folder)
